@@ -1,0 +1,35 @@
+"""Session lifetime: idle timeout (shorter on administration pages) and an absolute lifetime."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+
+_STARTED = "dangvu_session_started"
+_LAST_SEEN = "dangvu_last_seen"
+
+
+class SessionLifetimeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            started = request.session.get(_STARTED, now)
+            last_seen = request.session.get(_LAST_SEEN, now)
+            idle = (
+                settings.SESSION_ADMIN_IDLE_TIMEOUT
+                if request.path.startswith("/quan-tri/")
+                else settings.SESSION_IDLE_TIMEOUT
+            )
+            if now - last_seen > idle.total_seconds() or now - started > settings.SESSION_ABSOLUTE_LIFETIME.total_seconds():
+                logout(request)
+                return redirect(f"{settings.LOGIN_URL and '/dang-nhap/'}?het-phien=1")
+            request.session[_STARTED] = started
+            request.session[_LAST_SEEN] = now
+        return self.get_response(request)

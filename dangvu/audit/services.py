@@ -1,0 +1,117 @@
+"""The one writer of the audit trail, and the chain verifier."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dangvu.audit.middleware import current_ip
+from dangvu.audit.models import AuditAction, AuditEntry
+
+GENESIS = "0" * 64
+_CHAIN_LOCK_KEY = 7_482_001
+
+
+def _canonical(entry: AuditEntry) -> str:
+    return json.dumps(
+        [
+            entry.occurred_at.isoformat(),
+            entry.actor_id,
+            entry.actor_username,
+            entry.actor_role,
+            entry.actor_scope,
+            entry.source_ip,
+            entry.action,
+            entry.event_type,
+            entry.organisation_id,
+            entry.target_type,
+            entry.target_id,
+            entry.target_repr,
+            entry.changes,
+            entry.result,
+            entry.reason,
+            entry.previous_hash,
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )
+
+
+def compute_hash(entry: AuditEntry) -> str:
+    return hashlib.sha256(_canonical(entry).encode("utf-8")).hexdigest()
+
+
+def _actor_fields(actor) -> dict[str, Any]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"actor": None, "actor_username": getattr(actor, "username", "") or "", "actor_role": "", "actor_scope": ""}
+    from dangvu.access.policies import describe_grants
+
+    role, scope = describe_grants(actor)
+    return {"actor": actor, "actor_username": actor.username, "actor_role": role, "actor_scope": scope}
+
+
+def _json_safe(value: Any) -> Any:
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def audit_record(
+    *,
+    actor,
+    action: AuditAction | str,
+    target=None,
+    target_type: str = "",
+    target_id: str = "",
+    target_repr: str = "",
+    organisation=None,
+    event_type: str = "",
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    result: str = "ok",
+    reason: str = "",
+) -> AuditEntry:
+    """Append one audit row. Must run inside the caller's transaction so both land or neither does."""
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(target.pk)
+        target_repr = target_repr or str(target)[:300]
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        last = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+        entry = AuditEntry(
+            occurred_at=timezone.now(),
+            source_ip=current_ip.get(),
+            action=str(action),
+            event_type=event_type,
+            organisation=organisation,
+            target_type=target_type,
+            target_id=str(target_id),
+            target_repr=target_repr[:300],
+            changes=_json_safe({"old": old or {}, "new": new or {}}),
+            result=result,
+            reason=reason[:500],
+            previous_hash=last or GENESIS,
+            **_actor_fields(actor),
+        )
+        entry.entry_hash = compute_hash(entry)
+        entry.save(force_insert=True)
+    return entry
+
+
+def audit_verify_chain() -> list[str]:
+    """Return the problems found (empty when every row's hash and link are intact)."""
+    problems: list[str] = []
+    previous = GENESIS
+    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+        if entry.previous_hash != previous:
+            problems.append(f"#{entry.pk}: liên kết với dòng trước bị đứt")
+        if compute_hash(entry) != entry.entry_hash:
+            problems.append(f"#{entry.pk}: nội dung đã bị sửa (hash không khớp)")
+        previous = entry.entry_hash
+    return problems

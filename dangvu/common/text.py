@@ -1,0 +1,73 @@
+"""Vietnamese text: normalisation, diacritic-insensitive search keys and alphabetical sort keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str | None) -> str:
+    """NFC, trimmed, inner whitespace folded: the same name typed two ways becomes one name."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def search_key(text: str | None) -> str:
+    """Lower case without diacritics ("Nguyễn Văn Ân" -> "nguyen van an"); đ counts as d."""
+    decomposed = unicodedata.normalize("NFD", clean(text).lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Vietnamese alphabet order; letters with a vowel mark or a stroke are letters of their own.
+_ALPHABET = [
+    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m",
+    "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+]
+_LETTER_RANK = {letter: index + 10 for index, letter in enumerate(_ALPHABET)}
+# Tone marks, in the order dictionaries use: level, grave, hook, tilde, acute, dot below.
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
+
+
+def _word_key(word: str) -> tuple[str, str]:
+    letters: list[str] = []
+    tones: list[str] = []
+    for cluster in unicodedata.normalize("NFD", word.lower()):
+        if cluster in _TONES:
+            if tones:
+                tones[-1] = str(_TONES[cluster])
+            continue
+        if cluster in _LETTER_MARKS and letters:
+            base = letters.pop()
+            composed = unicodedata.normalize("NFC", _ALPHABET[int(base) - 10] + cluster)
+            letters.append(f"{_LETTER_RANK.get(composed, 99):02d}")
+            continue
+        if unicodedata.combining(cluster):
+            continue
+        if cluster.isdigit():
+            letters.append(f"0{cluster}")
+        else:
+            letters.append(f"{_LETTER_RANK.get(cluster, 99):02d}")
+        tones.append("0")
+    return "".join(letters), "".join(tones)
+
+
+def vietnamese_sort_key(text: str | None) -> str:
+    """A digits-only key whose byte order is Vietnamese alphabetical order, tone marks breaking ties."""
+    words = clean(text).replace("Đ", "đ").split(" ")
+    keyed = [_word_key(word) for word in words if word]
+    primary = "00".join(letters for letters, _ in keyed)
+    secondary = "0".join(tones for _, tones in keyed)
+    return f"{primary}000{secondary}"
+
+
+def person_sort_key(full_name: str | None) -> str:
+    """Sort people as Vietnamese lists do: by given name, then by family and middle names."""
+    words = clean(full_name).split(" ")
+    if not words or words == [""]:
+        return ""
+    given, rest = words[-1], " ".join(words[:-1])
+    return f"{vietnamese_sort_key(given)}0000{vietnamese_sort_key(rest)}"[:250]

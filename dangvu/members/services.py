@@ -1,0 +1,272 @@
+"""Writes to member records. Every change is a ledger event or a dated value, validated by replaying
+the whole ledger under the rules in force on each date, saved with its audit row in one transaction.
+A refused change raises ``RuleViolation`` and leaves nothing behind."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from dangvu.audit.models import AuditAction
+from dangvu.audit.services import audit_record
+from dangvu.common.text import clean, person_sort_key, search_key
+from dangvu.members.ledger import replay
+from dangvu.members.models import (
+    BOOLEAN_ATTRIBUTES,
+    EventKind,
+    LedgerEvent,
+    Member,
+    MembershipSpell,
+    MemberValue,
+    ValueAttribute,
+)
+from dangvu.organisations.models import Organisation
+from dangvu.organisations.services import Decision, org_is_active
+from dangvu.rules.engine import RuleViolation, refuse, require
+
+PROFILE_FIELDS = (
+    "full_name", "other_name", "gender", "date_of_birth", "place_of_birth", "home_town", "residence",
+    "temporary_residence", "ethnicity", "religion", "citizen_id", "card_number", "profile_number",
+    "family_background", "phone",
+)
+# Fields derived from the ledger: changing them by editing would cut a member out of a cell (LIFE-05).
+LEDGER_FIELDS = ("status", "organisation", "organisation_id", "org_path", "temporary_organisation",
+                 "admitted_on", "official_on", "is_exempted", "is_suspended")
+
+_DIGITS = re.compile(r"^\d+$")
+
+
+def _validate_identity(member: Member, on: date) -> None:
+    if member.citizen_id:
+        member.citizen_id = member.citizen_id.strip()
+        require("ID-01", on=on, ok=bool(_DIGITS.match(member.citizen_id)) and len(member.citizen_id) == 12)
+        require("ID-01", on=on, ok=not Member.objects.filter(citizen_id=member.citizen_id).exclude(pk=member.pk).exists())
+    else:
+        member.citizen_id = None
+    if member.card_number:
+        member.card_number = member.card_number.strip()
+        require("ID-02", on=on, ok=bool(_DIGITS.match(member.card_number)) and len(member.card_number) <= 12)
+        require("ID-02", on=on, ok=not Member.objects.filter(card_number=member.card_number).exclude(pk=member.pk).exists())
+    else:
+        member.card_number = None
+
+
+def _profile_snapshot(member: Member) -> dict[str, Any]:
+    return {name: getattr(member, name) for name in PROFILE_FIELDS}
+
+
+def _mask(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The audit trail keeps no full citizen ID (SEC-19): the last four digits identify the change."""
+    masked = dict(snapshot)
+    if masked.get("citizen_id"):
+        masked["citizen_id"] = "********" + str(masked["citizen_id"])[-4:]
+    return masked
+
+
+def _event_snapshot(event: LedgerEvent) -> dict[str, Any]:
+    return {
+        "kind": event.kind, "effective_date": event.effective_date, "decision_number": event.decision_number,
+        "decision_date": event.decision_date, "deciding_body": event.deciding_body,
+        "organisation": event.organisation.code if event.organisation else None,
+        "from_organisation": event.from_organisation.code if event.from_organisation else None,
+        "external_place": event.external_place, "ceremony_date": event.ceremony_date, "details": event.details,
+    }
+
+
+def _active_events(member: Member) -> list[LedgerEvent]:
+    return list(member.events.filter(voided_at__isnull=True).order_by("effective_date", "id"))
+
+
+def member_rebuild_state(member: Member, events: list[LedgerEvent] | None = None) -> None:
+    """Recompute spells and current columns from the ledger (derived data; not audited itself)."""
+    events = _active_events(member) if events is None else events
+    result = replay(events, date_of_birth=None)
+    MembershipSpell.objects.filter(member=member).delete()
+    MembershipSpell.objects.bulk_create([
+        MembershipSpell(member=member, status=spell.state.status, organisation_id=spell.state.organisation_id,
+                        temporary_organisation_id=spell.state.temporary_organisation_id,
+                        is_exempted=spell.state.is_exempted, is_suspended=spell.state.is_suspended,
+                        valid_from=spell.valid_from, valid_to=spell.valid_to)
+        for spell in result.spells()
+    ])
+    final = result.final
+    member.status = final.status
+    if final.organisation_id:
+        member.organisation_id = final.organisation_id
+    member.org_path = (Organisation.objects.values_list("path", flat=True).get(pk=member.organisation_id)
+                       if member.organisation_id else "")
+    member.temporary_organisation_id = final.temporary_organisation_id
+    member.admitted_on = final.first_admitted_on
+    member.official_on = final.official_on
+    member.is_exempted = final.is_exempted
+    member.is_suspended = final.is_suspended
+    member.save(update_fields=["status", "organisation", "org_path", "temporary_organisation", "admitted_on",
+                               "official_on", "is_exempted", "is_suspended"])
+
+
+def _validate_ledger(member: Member, events: list[LedgerEvent]) -> None:
+    replay(events, date_of_birth=member.date_of_birth, is_active_org=org_is_active)
+
+
+def _check_dates(day: date, decision: Decision) -> None:
+    today = timezone.localdate()
+    require("LIFE-06", on=day, ok=day <= today and (decision.date is None or decision.date <= today))
+
+
+@transaction.atomic
+def member_record_event(
+    *, actor, member: Member, kind: str, effective_date: date, decision: Decision,
+    organisation: Organisation | None = None, external_place: str = "", other_province: bool = False,
+    ceremony_date: date | None = None, details: dict[str, Any] | None = None, org_event=None,
+) -> LedgerEvent:
+    """Append one event to the member's ledger, after replaying the whole ledger with it."""
+    _check_dates(effective_date, decision)
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    state_before = member.organisation_id
+    event = LedgerEvent(
+        member=member, kind=kind, effective_date=effective_date, decision_number=clean(decision.number),
+        decision_date=decision.date, deciding_body=clean(decision.body), organisation=organisation,
+        from_organisation_id=state_before if kind in (EventKind.TRANSFER, EventKind.ORG_TRANSFER,
+                                                      EventKind.TRANSFER_OUT, EventKind.TEMPORARY_AWAY) else None,
+        external_place=clean(external_place), other_province=other_province, ceremony_date=ceremony_date,
+        details=details or {}, org_event=org_event, recorded_at=timezone.now(),
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    events = _active_events(member)
+    _validate_ledger(member, [*events, event])
+    if kind in (EventKind.TRANSFER, EventKind.ORG_TRANSFER, EventKind.TRANSFER_OUT, EventKind.TEMPORARY_AWAY):
+        # The source is the organisation on the event's date, which may differ from today's.
+        on_day = replay(events).state_on(effective_date)
+        event.from_organisation_id = on_day.organisation_id
+    event.save(force_insert=True)
+    member_rebuild_state(member, [*events, event])
+    audit_record(actor=actor, action=AuditAction.LEDGER_EVENT, event_type=kind, target=member,
+                 organisation=member.organisation, new=_event_snapshot(event), reason=decision.number)
+    return event
+
+
+@transaction.atomic
+def member_void_event(*, actor, event: LedgerEvent, reason: str) -> LedgerEvent:
+    """Correct a mistake: the event stays in the ledger, marked void with who, when and why."""
+    reason = clean(reason)
+    require("VOID-01", on=event.effective_date, ok=len(reason) >= 5)
+    require("VOID-01", on=event.effective_date, ok=event.voided_at is None)
+    member = event.member
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    remaining = [e for e in _active_events(member) if e.pk != event.pk]
+    try:
+        _validate_ledger(member, remaining)
+    except RuleViolation as later:
+        refuse("VOID-01", on=event.effective_date, detail=f"Sự kiện sau sẽ không còn hợp lệ: {later.rule.message}")
+    event.voided_at = timezone.now()
+    event.voided_by = actor if getattr(actor, "is_authenticated", False) else None
+    event.void_reason = reason
+    event.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    member_rebuild_state(member, remaining)
+    audit_record(actor=actor, action=AuditAction.VOID, event_type=event.kind, target=member,
+                 organisation=member.organisation, old=_event_snapshot(event), new={"voided": True},
+                 reason=reason)
+    return event
+
+
+def _new_member(profile: dict[str, Any], on: date) -> Member:
+    unknown = set(profile) - set(PROFILE_FIELDS)
+    if unknown & set(LEDGER_FIELDS):
+        refuse("LIFE-05", on=on)
+    member = Member(**{k: (clean(v) if isinstance(v, str) else v) for k, v in profile.items() if k in PROFILE_FIELDS})
+    require("NAME-01", on=on, ok=bool(member.full_name) and member.date_of_birth is not None and bool(member.gender))
+    member.search_name = search_key(member.full_name)
+    member.sort_key = person_sort_key(member.full_name)
+    _validate_identity(member, on)
+    return member
+
+
+@transaction.atomic
+def member_admit(*, actor, profile: dict[str, Any], organisation: Organisation, decision: Decision,
+                 admitted_on: date, ceremony_date: date | None = None,
+                 values: dict[str, Any] | None = None, details: dict[str, Any] | None = None) -> Member:
+    """A new member: create the record and write the admission event (decision date = admitted_on)."""
+    member = _new_member(profile, admitted_on)
+    member.save(force_insert=True)
+    audit_record(actor=actor, action=AuditAction.CREATE, target=member, organisation=organisation,
+                 new=_mask(_profile_snapshot(member)))
+    member_record_event(actor=actor, member=member, kind=EventKind.ADMISSION, effective_date=admitted_on,
+                        decision=Decision(decision.number, decision.date or admitted_on, decision.body),
+                        organisation=organisation, ceremony_date=ceremony_date, details=details)
+    for attribute, value in (values or {}).items():
+        member_set_value(actor=actor, member=member, attribute=attribute, value=value, valid_from=admitted_on)
+    return member
+
+
+@transaction.atomic
+def member_receive(*, actor, profile: dict[str, Any], organisation: Organisation, decision: Decision,
+                   received_on: date, from_place: str, other_province: bool, status: str,
+                   admitted_on: date, official_on: date | None = None, ceremony_date: date | None = None,
+                   values: dict[str, Any] | None = None) -> Member:
+    """A member who arrives from outside the tenant with a transfer paper (tiếp nhận)."""
+    member = _new_member(profile, received_on)
+    member.save(force_insert=True)
+    audit_record(actor=actor, action=AuditAction.CREATE, target=member, organisation=organisation,
+                 new=_mask(_profile_snapshot(member)))
+    member_record_event(
+        actor=actor, member=member, kind=EventKind.TRANSFER_IN, effective_date=received_on, decision=decision,
+        organisation=organisation, external_place=from_place, other_province=other_province,
+        ceremony_date=ceremony_date,
+        details={"status": status, "admitted_on": admitted_on.isoformat(),
+                 "official_on": official_on.isoformat() if official_on else None,
+                 "ceremony_on": (ceremony_date or admitted_on).isoformat()})
+    for attribute, value in (values or {}).items():
+        member_set_value(actor=actor, member=member, attribute=attribute, value=value, valid_from=received_on)
+    return member
+
+
+@transaction.atomic
+def member_update_profile(*, actor, member: Member, changes: dict[str, Any], correction_basis: str = "") -> Member:
+    """Edit identity and profile fields. Organisation and status change only through ledger events."""
+    today = timezone.localdate()
+    if set(changes) & set(LEDGER_FIELDS):
+        refuse("LIFE-05", on=today)
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    old = _profile_snapshot(member)
+    for name, value in changes.items():
+        setattr(member, name, clean(value) if isinstance(value, str) else value)
+    if member.date_of_birth != old["date_of_birth"] and member.admitted_on:
+        require("LIFE-T05", on=today, ok=len(clean(correction_basis)) >= 5)
+    require("NAME-01", on=today, ok=bool(member.full_name) and member.date_of_birth is not None)
+    _validate_identity(member, today)
+    member.search_name = search_key(member.full_name)
+    member.sort_key = person_sort_key(member.full_name)
+    new = _profile_snapshot(member)
+    changed = [name for name in PROFILE_FIELDS if old[name] != new[name]]
+    if not changed:
+        return member
+    member.save(update_fields=[*changed, "search_name", "sort_key"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, target=member, organisation=member.organisation,
+                 old=_mask({k: old[k] for k in changed}), new=_mask({k: new[k] for k in changed}),
+                 reason=clean(correction_basis))
+    return member
+
+
+@transaction.atomic
+def member_set_value(*, actor, member: Member, attribute: str, value: Any, valid_from: date) -> MemberValue:
+    """Record a dated value (occupation, education …) valid from ``valid_from``."""
+    attribute = ValueAttribute(attribute)
+    stored = ("1" if value else "0") if attribute in BOOLEAN_ATTRIBUTES else str(value)
+    require("LIFE-06", on=valid_from, ok=valid_from <= timezone.localdate())
+    item = MemberValue.objects.create(member=member, attribute=attribute, value=stored, valid_from=valid_from,
+                                      recorded_at=timezone.now(),
+                                      recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    current = (MemberValue.objects.filter(member=member, attribute=attribute, voided_at__isnull=True)
+               .order_by("-valid_from", "-id").values_list("value", flat=True).first())
+    setattr(member, attribute.value, (current == "1") if attribute in BOOLEAN_ATTRIBUTES else current)
+    member.save(update_fields=[attribute.value])
+    audit_record(actor=actor, action=AuditAction.UPDATE, event_type=f"value:{attribute.value}", target=member,
+                 organisation=member.organisation, new={attribute.value: stored, "valid_from": valid_from})
+    return item

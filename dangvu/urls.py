@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Đảng vụ – Quản trị hệ thống"
+admin.site.site_title = "Đảng vụ"
+
+urlpatterns = [
+    path("", include("dangvu.web.urls")),
+    path("to-chuc/", include("dangvu.organisations.urls")),
+    path("dang-vien/", include("dangvu.members.urls")),
+    path("nhat-ky/", include("dangvu.audit.urls")),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler400 = "dangvu.web.views.bad_request"
+handler403 = "dangvu.web.views.permission_denied"
+handler404 = "dangvu.web.views.page_not_found"
+handler500 = "dangvu.web.views.server_error"

@@ -1,0 +1,13 @@
+from dangvu.access.policies import AUDIT_READERS, MEMBER_WRITERS, scope_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = scope_for(user).roles
+    return {
+        "nav_can_write_members": bool(roles & MEMBER_WRITERS),
+        "nav_can_read_audit": bool(roles & AUDIT_READERS),
+        "nav_roles": sorted(roles),
+    }
