@@ -1,0 +1,83 @@
+"""SEC-01: every URL pattern × every role × in-scope / out-of-scope object has an expected outcome."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import tests.access as package
+from tests.access.spec import ROLES, Case
+
+# Patterns that are not ours to police here: Django's admin has its own staff check (tested in
+# test_admin_is_superuser_only) and static files carry no data.
+EXCLUDED_PREFIXES = ("admin:",)
+PUBLIC = {"login"}
+
+
+def _cases() -> list[Case]:
+    cases: list[Case] = []
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name.startswith("matrix_"):
+            cases.extend(importlib.import_module(f"tests.access.{module.name}").CASES)
+    return cases
+
+
+CASES = _cases()
+
+
+def _url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name is None:
+                raise AssertionError(f"URL pattern without a name: {pattern.pattern}")
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_pattern_has_a_case():
+    covered = {case.url_name for case in CASES} | PUBLIC
+    missing = sorted(n for n in _url_names() - covered if not n.startswith(EXCLUDED_PREFIXES))
+    assert not missing, f"URL patterns missing from the access matrix: {missing}"
+
+
+def test_every_case_names_every_role():
+    for case in CASES:
+        assert set(case.expect) == set(ROLES), case.id()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id() for c in CASES])
+def test_anonymous_is_sent_to_login(client, world, case):
+    url = reverse(case.url_name, kwargs=case.kwargs(world))
+    response = getattr(client, case.method)(url + case.query, case.data(world))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id() for c in CASES])
+@pytest.mark.parametrize("role", ROLES)
+def test_role_gets_expected_status(client, world, case, role):
+    client.force_login(getattr(world.cast, role))
+    url = reverse(case.url_name, kwargs=case.kwargs(world))
+    response = getattr(client, case.method)(url + case.query, case.data(world))
+    expected = case.expect[role]
+    assert response.status_code == expected, f"{role} {case.method.upper()} {url}: {response.status_code} ≠ {expected}"
+
+
+def test_admin_is_superuser_only(client, world):
+    url = reverse("admin:index")
+    for role in ROLES:
+        client.force_login(getattr(world.cast, role))
+        response = client.get(url)
+        assert response.status_code == 302, role  # sent to the admin login: not staff
+    superuser = world.cast.admin
+    superuser.is_staff = superuser.is_superuser = True
+    superuser.save()
+    client.force_login(superuser)
+    assert client.get(url).status_code == 200
