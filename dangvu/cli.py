@@ -12,7 +12,10 @@ def main() -> None:
 
     argv = sys.argv[:]
     if len(argv) == 1 or argv[1] in {"-h", "--help"}:
-        argv = [argv[0], "help", "--commands"] if len(argv) == 1 else [argv[0], "help"]
+        argv = [argv[0], "help"]
+    elif not argv[1].startswith("-"):
+        # ``dangvu verify-audit`` runs the management command ``verify_audit``.
+        argv[1] = argv[1].replace("-", "_")
     execute_from_command_line(argv)
 
 

@@ -30,6 +30,13 @@ DECISION = Decision("01-QĐ/ĐU", FOUNDED, "Ban Thường vụ Đảng ủy")
 PASSWORD = "Mật-khẩu-Thử-2026!"
 
 
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} (NAME={database.get('NAME')})"
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 stays the production hasher (tests/accounts check it); tests only need speed here.

@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.urls import reverse
 
 _STARTED = "dangvu_session_started"
 _LAST_SEEN = "dangvu_last_seen"
@@ -29,7 +30,7 @@ class SessionLifetimeMiddleware:
             )
             if now - last_seen > idle.total_seconds() or now - started > settings.SESSION_ABSOLUTE_LIFETIME.total_seconds():
                 logout(request)
-                return redirect(f"{settings.LOGIN_URL and '/dang-nhap/'}?het-phien=1")
+                return redirect(f"{reverse(settings.LOGIN_URL)}?het_phien=1")
             request.session[_STARTED] = started
             request.session[_LAST_SEEN] = now
         return self.get_response(request)

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Run the whole test suite. The database comes from DATABASE_URL (default: SQLite);
+# browser tests need Debian's chromium (/usr/bin/chromium) and are skipped without it, except in CI.
+set -euo pipefail
+source "$(dirname "$0")/_venv.sh"
+export PYTHONDONTWRITEBYTECODE=1
+.venv/bin/python -m pytest "$@"
