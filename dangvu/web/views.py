@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dangvu.access.policies import members_for, organisations_for, scope_for
+from dangvu.accounts.services import user_password_changed
 from dangvu.audit.models import AuditAction
 from dangvu.audit.services import audit_record
 from dangvu.members.models import ACTIVE_STATUSES, MemberStatus
@@ -43,12 +44,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        user = self.request.user
-        if user.must_change_password:
-            user.must_change_password = False
-            user.save(update_fields=["must_change_password"])
-        audit_record(actor=user, action=AuditAction.UPDATE, event_type="password_change", target=user,
-                     target_repr=user.username)
+        user_password_changed(user=self.request.user)
         messages.success(self.request, "Đã đổi mật khẩu.")
         return response
 
