@@ -81,3 +81,36 @@ def test_admin_is_superuser_only(client, world):
     superuser.save()
     client.force_login(superuser)
     assert client.get(url).status_code == 200
+
+
+# Tables a GET may legitimately write: the audit trail (reads of dossiers are logged), sessions and
+# the login-attempt log.
+_GET_MAY_WRITE = {"audit.auditentry", "sessions.session", "axes.accessattempt", "axes.accesslog",
+                  "axes.accessfailurelog"}
+
+
+def _database_checksum() -> str:
+    import hashlib
+
+    from django.apps import apps
+
+    digest = hashlib.sha256()
+    for model in sorted(apps.get_models(), key=lambda m: m._meta.label_lower):
+        if model._meta.label_lower in _GET_MAY_WRITE:
+            continue
+        for row in model._default_manager.order_by("pk").values_list():
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+GET_CASES = [c for c in CASES if c.method == "get"]
+
+
+@pytest.mark.parametrize("case", GET_CASES, ids=[c.id() for c in GET_CASES])
+def test_get_never_changes_state(client, world, case):
+    """SEC-09: no GET changes state — every GET URL, as the most powerful role, leaves the data as it was."""
+    client.force_login(world.cast.admin)
+    url = reverse(case.url_name, kwargs=case.kwargs(world))
+    before = _database_checksum()
+    client.get(url + case.query)
+    assert _database_checksum() == before
