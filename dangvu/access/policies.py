@@ -112,6 +112,24 @@ def access_organisation(user, pk: int | str, *, for_write: bool) -> Organisation
     return organisation
 
 
+def organisations_for_member_writes(user) -> QuerySet[Organisation]:
+    """Organisations in which the user may record member events (admissions, transfers …)."""
+    return Organisation.objects.filter(scope_for(user).path_q("path", MEMBER_WRITERS))
+
+
+def transfer_destinations(user) -> QuerySet[Organisation]:
+    """Where a member writer may send a member: any open member-holding organisation of the tenant.
+
+    The sending side issues the transfer (TRF-05), so the destination may lie outside the sender's
+    own subtree; only names and codes of organisations are shown, never their members.
+    """
+    from dangvu.organisations.models import MEMBER_HOLDING_TYPES
+
+    if not scope_for(user).roles & MEMBER_WRITERS:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(ended_on__isnull=True, org_type__in=MEMBER_HOLDING_TYPES)
+
+
 def may_write_members_in(user, organisation: Organisation) -> bool:
     return bool(scope_for(user).roles_at(organisation.path) & MEMBER_WRITERS)
 

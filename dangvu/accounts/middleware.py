@@ -13,6 +13,13 @@ _STARTED = "dangvu_session_started"
 _LAST_SEEN = "dangvu_last_seen"
 
 
+def mark_session_start(sender, request, user, **kwargs):
+    """The absolute lifetime runs from the login itself (connected to ``user_logged_in``)."""
+    now = time.time()
+    request.session[_STARTED] = now
+    request.session[_LAST_SEEN] = now
+
+
 class SessionLifetimeMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -19,6 +19,14 @@ def months_between(start: date, end: date) -> int:
     return months
 
 
+def calendar_months(start: date, end: date) -> int:
+    """Months from ``start``'s month to ``end``'s month, the day of the month ignored.
+
+    This is age "tính theo tháng" (ADM-01): someone born on 20/5/2000 is 18 for the whole of May 2018.
+    """
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
 def age_in_years(birth: date, on: date) -> int:
     return months_between(birth, on) // 12
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Protocol
 
-from dangvu.common.dates import add_months, months_between
+from dangvu.common.dates import add_months, calendar_months, months_between
 from dangvu.members.models import ACTIVE_STATUSES, LEFT_STATUSES, EventKind, MemberStatus
 from dangvu.rules.engine import param, refuse, require
 
@@ -99,6 +99,29 @@ def party_age_days(state: MemberState, on: date) -> int | None:
     return max(days, 0)
 
 
+def party_age_years(state: MemberState, on: date) -> int | None:
+    """Party age in whole calendar years on ``on`` (None while probationary or never official).
+
+    The start is the first admission decision moved later by each period outside the Party, measured in
+    calendar months and days, so that an anniversary falls on the same day of the year whatever the leap
+    days (counting days and dividing by 365.2425 loses a year on some anniversaries)."""
+    if state.first_admitted_on is None or state.official_on is None:
+        return None
+    end = on if state.is_member else (state.left_on or on)
+    gap_months = gap_days = 0
+    for gap_start, gap_stop in state.gaps:
+        gap_stop = min(gap_stop, end)
+        if gap_start >= gap_stop:
+            continue
+        months = months_between(gap_start, gap_stop)
+        gap_months += months
+        gap_days += (gap_stop - add_months(gap_start, months)).days
+    start = add_months(state.first_admitted_on, gap_months) + timedelta(days=gap_days)
+    if start > end:
+        return 0
+    return months_between(start, end) // 12
+
+
 def sort_events(events: Iterable[EventLike]) -> list[EventLike]:
     return sorted(events, key=lambda e: (e.effective_date, getattr(e, "id", None) or 10**18))
 
@@ -132,6 +155,14 @@ def _require_org(event: EventLike, is_active_org) -> None:
         refuse("ORG-10", on=event.effective_date)
 
 
+def _ceremony(event: EventLike, day: date) -> date:
+    """The ceremony follows the admission decision; probation runs from it (PROB-01)."""
+    ceremony = event.ceremony_date or day
+    if ceremony < day:
+        refuse("LIFE-01", on=day, detail=f"Lễ kết nạp ngày {ceremony:%d/%m/%Y} trước ngày quyết định kết nạp.")
+    return ceremony
+
+
 def _leave(state: MemberState, status: str, day: date) -> MemberState:
     return replace(state, status=status, left_on=day, left_status=status, temporary_organisation_id=None,
                    temporary_external="", is_exempted=False, is_suspended=False, suspended_since=None,
@@ -154,8 +185,10 @@ def apply_event(state: MemberState, event: EventLike, *, date_of_birth: date | N
             refuse("LIFE-04", on=day, detail="Người đã ra khỏi Đảng chỉ có thể được kết nạp lại.")
         _require_org(event, is_active_org)
         if date_of_birth is not None:
-            require("ADM-01", on=day, ok=months_between(date_of_birth, day) >= param("ADM-01", "min_age_months", day))
-        ceremony = event.ceremony_date or day
+            # "Tính theo tháng": the month of the 18th birthday counts whole, whatever the day.
+            require("ADM-01", on=day,
+                    ok=calendar_months(date_of_birth, day) >= param("ADM-01", "min_age_months", day))
+        ceremony = _ceremony(event, day)
         return replace(state, status=MemberStatus.PROBATIONARY, organisation_id=event.organisation_id,
                        first_admitted_on=day, admitted_on=day, ceremony_on=ceremony)
 
@@ -166,10 +199,16 @@ def apply_event(state: MemberState, event: EventLike, *, date_of_birth: date | N
             refuse("LIFE-03", on=day, detail="Người đã ra khỏi Đảng chỉ có thể được kết nạp lại.")
         _require_org(event, is_active_org)
         incoming = details.get("status", MemberStatus.OFFICIAL)
+        if incoming not in ACTIVE_STATUSES:
+            refuse("LIFE-03", on=day, detail="Chỉ tiếp nhận đảng viên dự bị hoặc chính thức.")
         admitted = date.fromisoformat(details["admitted_on"]) if details.get("admitted_on") else state.first_admitted_on or day
         official = date.fromisoformat(details["official_on"]) if details.get("official_on") else state.official_on
         if incoming == MemberStatus.OFFICIAL and official is None:
             official = admitted
+        if admitted > day or (incoming == MemberStatus.OFFICIAL and official is not None
+                              and not admitted <= official <= day):
+            refuse("LIFE-01", on=day, detail=f"Ngày vào Đảng {admitted:%d/%m/%Y}"
+                   + (f", ngày chính thức {official:%d/%m/%Y}" if official else "") + ".")
         gaps = state.gaps  # time spent in another đảng bộ is still party age: no gap
         ceremony = event.ceremony_date or (date.fromisoformat(details["ceremony_on"]) if details.get("ceremony_on") else admitted)
         return replace(state, status=incoming, organisation_id=event.organisation_id,
@@ -190,7 +229,7 @@ def apply_event(state: MemberState, event: EventLike, *, date_of_birth: date | N
                 detail=f"Ra khỏi Đảng ngày {state.left_on:%d/%m/%Y}; sớm nhất được xét từ ngày "
                        f"{add_months(state.left_on, months):%d/%m/%Y}." if state.left_on else "")
         _require_org(event, is_active_org)
-        ceremony = event.ceremony_date or day
+        ceremony = _ceremony(event, day)
         gaps = state.gaps + ((state.left_on, day),) if state.left_on else state.gaps
         return replace(state, status=MemberStatus.PROBATIONARY, organisation_id=event.organisation_id,
                        admitted_on=day, ceremony_on=ceremony, official_on=None, left_on=None, left_status="",
@@ -227,8 +266,10 @@ def apply_event(state: MemberState, event: EventLike, *, date_of_birth: date | N
     if kind == EventKind.TEMPORARY_AWAY:
         _require_member(state, event, "TRF-03")
         already = state.temporary_organisation_id is not None or bool(state.temporary_external)
-        require("TRF-03", on=day, ok=not already and (event.organisation_id or event.external_place)
-                and event.organisation_id != state.organisation_id)
+        require("TRF-03", on=day, ok=bool(not already and (event.organisation_id or event.external_place)
+                                          and event.organisation_id != state.organisation_id))
+        if event.organisation_id is not None:
+            _require_org(event, is_active_org)
         return replace(state, temporary_organisation_id=event.organisation_id,
                        temporary_external=event.external_place if not event.organisation_id else "")
 
@@ -274,8 +315,13 @@ def apply_event(state: MemberState, event: EventLike, *, date_of_birth: date | N
     if kind == EventKind.SUSPENSION_END:
         _require_member(state, event, "SUS-03")
         since = state.suspended_since
-        require("SUS-03", on=day, ok=state.is_suspended and since is not None
-                and (day - since) <= timedelta(days=param("SUS-03", "max_days", since)))
+        require("SUS-03", on=day, ok=state.is_suspended and since is not None)
+        assert since is not None
+        # A suspension is judged, and its refusal cited, under the text in force when it was decided.
+        max_days = param("SUS-03", "max_days", since)
+        require("SUS-03", on=since, ok=(day - since) <= timedelta(days=max_days),
+                detail=f"Đình chỉ từ ngày {since:%d/%m/%Y}: tối đa {max_days} ngày, "
+                       f"đến ngày {since + timedelta(days=max_days):%d/%m/%Y}.")
         return replace(state, is_suspended=False, suspended_since=None)
 
     if kind == EventKind.RESTORATION:

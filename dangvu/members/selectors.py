@@ -11,7 +11,7 @@ from dangvu.access.policies import members_for
 from dangvu.codes.data import AGE_BANDS
 from dangvu.common.dates import add_months
 from dangvu.common.text import search_key
-from dangvu.members.ledger import MemberState, Replay, party_age_days, replay
+from dangvu.members.ledger import MemberState, Replay, party_age_years, replay
 from dangvu.members.models import (
     ACTIVE_STATUSES,
     BOOLEAN_ATTRIBUTES,
@@ -108,8 +108,7 @@ def member_state_on(member: Member, day: date, *, known_at: datetime | None = No
 
 def member_party_age(member: Member, day: date, *, known_at: datetime | None = None) -> int | None:
     """Party age in whole years on ``day`` (None while probationary)."""
-    days = party_age_days(member_state_on(member, day, known_at=known_at), day)
-    return None if days is None else int(days // 365.2425)
+    return party_age_years(member_state_on(member, day, known_at=known_at), day)
 
 
 def member_values_on(member: Member, day: date, *, known_at: datetime | None = None) -> dict[str, object]:

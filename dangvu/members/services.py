@@ -5,7 +5,7 @@ A refused change raises ``RuleViolation`` and leaves nothing behind."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -35,7 +35,7 @@ PROFILE_FIELDS = (
 )
 # Fields derived from the ledger: changing them by editing would cut a member out of a cell (LIFE-05).
 LEDGER_FIELDS = ("status", "organisation", "organisation_id", "org_path", "temporary_organisation",
-                 "admitted_on", "official_on", "is_exempted", "is_suspended")
+                 "temporary_organisation_id", "admitted_on", "official_on", "is_exempted", "is_suspended")
 
 _DIGITS = re.compile(r"^\d+$")
 
@@ -109,12 +109,28 @@ def member_rebuild_state(member: Member, events: list[LedgerEvent] | None = None
 
 
 def _validate_ledger(member: Member, events: list[LedgerEvent]) -> None:
-    replay(events, date_of_birth=member.date_of_birth, is_active_org=org_is_active)
-
-
-def _check_dates(day: date, decision: Decision) -> None:
+    """Replay the ledger under the rules of each date, then check that every period of membership stays
+    inside the life of its organisation: an event that is valid on its own date must not leave the member
+    on the roll of an organisation dissolved or merged later (ORG-10)."""
+    result = replay(events, date_of_birth=member.date_of_birth, is_active_org=org_is_active)
     today = timezone.localdate()
-    require("LIFE-06", on=day, ok=day <= today and (decision.date is None or decision.date <= today))
+    for spell in result.spells():
+        org_id = spell.state.organisation_id
+        if not spell.state.is_member or org_id is None:
+            continue
+        last_day = spell.valid_to - timedelta(days=1) if spell.valid_to else max(today, spell.valid_from)
+        if last_day >= spell.valid_from and not org_is_active(org_id, last_day):
+            organisation = Organisation.objects.filter(pk=org_id).first()
+            ended = f" từ ngày {organisation.ended_on:%d/%m/%Y}" if organisation and organisation.ended_on else ""
+            refuse("ORG-10", on=last_day,
+                   detail=f"{organisation.name if organisation else 'Tổ chức'} đã kết thúc{ended}; "
+                          "đảng viên phải được chuyển đi trước ngày đó.")
+
+
+def _check_dates(day: date, decision: Decision, ceremony_date: date | None = None) -> None:
+    today = timezone.localdate()
+    require("LIFE-06", on=day, ok=day <= today and (decision.date is None or decision.date <= today)
+            and (ceremony_date is None or ceremony_date <= today))
 
 
 @transaction.atomic
@@ -124,7 +140,7 @@ def member_record_event(
     ceremony_date: date | None = None, details: dict[str, Any] | None = None, org_event=None,
 ) -> LedgerEvent:
     """Append one event to the member's ledger, after replaying the whole ledger with it."""
-    _check_dates(effective_date, decision)
+    _check_dates(effective_date, decision, ceremony_date)
     Member.objects.select_for_update().filter(pk=member.pk).first()
     state_before = member.organisation_id
     event = LedgerEvent(
@@ -154,9 +170,12 @@ def member_void_event(*, actor, event: LedgerEvent, reason: str) -> LedgerEvent:
     """Correct a mistake: the event stays in the ledger, marked void with who, when and why."""
     reason = clean(reason)
     require("VOID-01", on=event.effective_date, ok=len(reason) >= 5)
-    require("VOID-01", on=event.effective_date, ok=event.voided_at is None)
     member = event.member
     Member.objects.select_for_update().filter(pk=member.pk).first()
+    # Ask the database, not the object in hand: a copy loaded earlier must not void the event twice
+    # (and overwrite who voided it, when and why).
+    stored = LedgerEvent.objects.select_for_update().filter(pk=event.pk).values_list("voided_at", flat=True)
+    require("VOID-01", on=event.effective_date, ok=event.voided_at is None and stored.first() is None)
     remaining = [e for e in _active_events(member) if e.pk != event.pk]
     try:
         _validate_ledger(member, remaining)
@@ -235,12 +254,19 @@ def member_update_profile(*, actor, member: Member, changes: dict[str, Any], cor
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     Member.objects.select_for_update().filter(pk=member.pk).first()
     old = _profile_snapshot(member)
-    for name, value in changes.items():
-        setattr(member, name, clean(value) if isinstance(value, str) else value)
-    if member.date_of_birth != old["date_of_birth"] and member.admitted_on:
-        require("LIFE-T05", on=today, ok=len(clean(correction_basis)) >= 5)
-    require("NAME-01", on=today, ok=bool(member.full_name) and member.date_of_birth is not None)
-    _validate_identity(member, today)
+    try:
+        for name, value in changes.items():
+            setattr(member, name, clean(value) if isinstance(value, str) else value)
+        if member.date_of_birth != old["date_of_birth"] and member.admitted_on:
+            require("LIFE-T05", on=today, ok=len(clean(correction_basis)) >= 5)
+        require("NAME-01", on=today,
+                ok=bool(member.full_name) and member.date_of_birth is not None and bool(member.gender))
+        _validate_identity(member, today)
+    except RuleViolation:
+        # Refused: the caller's object goes back to what is stored, as the database does.
+        for name, value in old.items():
+            setattr(member, name, value)
+        raise
     member.search_name = search_key(member.full_name)
     member.sort_key = person_sort_key(member.full_name)
     new = _profile_snapshot(member)

@@ -146,6 +146,9 @@ class OrganisationSpell(models.Model):
     class Meta:
         ordering = ["path"]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.valid_from:%d/%m/%Y} – {self.valid_to:%d/%m/%Y})" if self.valid_to else self.name
+
 
 class BodyKind(models.TextChoices):
     EXECUTIVE_COMMITTEE = "executive_committee", "Ban Chấp hành (cấp ủy)"

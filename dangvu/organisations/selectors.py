@@ -116,9 +116,9 @@ def organisation_tree(*, user, day: date, known_at: datetime | None = None,
 
 
 def _counts_known_at(day: date, known_at: datetime, org_ids: set[int]):
+    from dangvu.members.ledger import replay
     from dangvu.members.models import LedgerEvent, Member
     from dangvu.members.selectors import events_known_at
-    from dangvu.members.ledger import replay
 
     counts: Counter[int] = Counter()
     officials: Counter[int] = Counter()

@@ -91,6 +91,8 @@ def _timeline(events: list[OrganisationEvent]) -> list[_Period]:
 def _rebuild_subtree(root: Organisation) -> None:
     """Recompute spells and current columns for ``root`` and every organisation below it."""
     subtree = list(Organisation.objects.filter(path__startswith=root.path).order_by("depth", "id")) if root.path else [root]
+    # Refresh the caller's own object, not a copy of it: services return it and audit its new state.
+    subtree = [root if org.pk == root.pk else org for org in subtree]
     if root not in subtree:
         subtree.insert(0, root)
     ids = {org.pk for org in subtree}
@@ -175,6 +177,20 @@ def _type_on(org: Organisation | None, day: date) -> str | None:
     return spell.org_type
 
 
+def _spell_on(org: Organisation, day: date) -> OrganisationSpell | None:
+    return OrganisationSpell.objects.filter(organisation=org, valid_from__lte=day).exclude(valid_to__lte=day).first()
+
+
+def _check_children(org_type: str, organisation: Organisation, day: date) -> None:
+    """ORG-12 seen from below: every organisation under ``organisation`` on or after ``day`` must still
+    be allowed under the new type."""
+    child_types = set(OrganisationSpell.objects.filter(parent=organisation).exclude(valid_to__lte=day)
+                      .values_list("org_type", flat=True))
+    wrong = sorted(t for t in child_types if org_type not in ALLOWED_PARENTS[OrgType(t)])
+    require("ORG-12", on=day, ok=not wrong,
+            detail=f"{', '.join(OrgType(t).label for t in wrong)} không thể trực thuộc {OrgType(org_type).label}.")
+
+
 def _check_parent(org_type: str, parent: Organisation | None, day: date) -> None:
     parent_type = _type_on(parent, day)
     require("ORG-12", on=day, ok=parent_type in ALLOWED_PARENTS[OrgType(org_type)],
@@ -241,7 +257,8 @@ def organisation_move(*, actor, organisation: Organisation, new_parent: Organisa
     _require_open(organisation, effective_date)
     require("ORG-11", on=effective_date,
             ok=new_parent.pk != organisation.pk and not new_parent.path.startswith(organisation.path))
-    _check_parent(organisation.org_type, new_parent, effective_date)
+    spell = _spell_on(organisation, effective_date)
+    _check_parent(spell.org_type if spell else organisation.org_type, new_parent, effective_date)
     old = _snapshot(organisation)
     _event(organisation, OrgEventKind.MOVE, effective_date, decision, actor, new_parent=new_parent)
     _rebuild_subtree(organisation)
@@ -254,7 +271,9 @@ def organisation_move(*, actor, organisation: Organisation, new_parent: Organisa
 def organisation_change_type(*, actor, organisation: Organisation, new_type: str, effective_date: date,
                              decision: Decision) -> Organisation:
     _require_open(organisation, effective_date)
-    _check_parent(new_type, organisation.parent, effective_date)
+    spell = _spell_on(organisation, effective_date)
+    _check_parent(new_type, spell.parent if spell else organisation.parent, effective_date)
+    _check_children(new_type, organisation, effective_date)
     old = _snapshot(organisation)
     _event(organisation, OrgEventKind.TYPE_CHANGE, effective_date, decision, actor, new_type=new_type)
     _rebuild_subtree(organisation)
@@ -269,17 +288,40 @@ def _require_open(organisation: Organisation, day: date) -> None:
 
 
 def _require_no_open_children(organisation: Organisation, day: date) -> None:
-    open_children = Organisation.objects.filter(parent=organisation, ended_on__isnull=True).count()
+    """No organisation may be under ``organisation`` on ``day`` or later: one that is dissolved only
+    after ``day`` (or founded under it later) would otherwise hang under a closed parent."""
+    open_children = (OrganisationSpell.objects.filter(parent=organisation).exclude(valid_to__lte=day)
+                     .values("organisation_id").distinct().count())
     require("ORG-13", on=day, ok=open_children == 0, detail=f"Còn {open_children} tổ chức trực thuộc.")
+
+
+def _members_on(organisation: Organisation, day: date):
+    """Members on the roll of ``organisation`` on ``day`` (not today: the decision may be backdated)."""
+    from dangvu.members.models import ACTIVE_STATUSES, Member, MembershipSpell
+
+    on_roll = (MembershipSpell.objects.filter(organisation=organisation, status__in=ACTIVE_STATUSES,
+                                              valid_from__lte=day)
+               .exclude(valid_to__lte=day).values("member_id"))
+    return Member.objects.filter(pk__in=on_roll)
+
+
+def _require_no_later_member_events(organisation: Organisation, day: date) -> None:
+    """An organisation that ends on ``day`` cannot receive members from that day on (ORG-10)."""
+    from dangvu.members.models import LedgerEvent
+
+    later = LedgerEvent.objects.filter(organisation=organisation, effective_date__gte=day, voided_at__isnull=True)
+    count = later.values("member_id").distinct().count()
+    require("ORG-10", on=day, ok=count == 0,
+            detail=f"{count} đảng viên có sự kiện tại {organisation.name} từ ngày {day:%d/%m/%Y} trở đi; "
+                   "hãy hủy hoặc sửa các sự kiện đó trước.")
 
 
 def _move_members(*, actor, organisation: Organisation, to: Organisation, day: date, decision: Decision,
                   org_event: OrganisationEvent, members=None) -> int:
-    from dangvu.members.models import ACTIVE_STATUSES, EventKind, Member
+    from dangvu.members.models import EventKind
     from dangvu.members.services import member_record_event
 
-    queryset = members if members is not None else Member.objects.filter(organisation=organisation,
-                                                                         status__in=ACTIVE_STATUSES)
+    queryset = members if members is not None else _members_on(organisation, day)
     moved = 0
     for member in queryset.order_by("pk"):
         member_record_event(actor=actor, member=member, kind=EventKind.ORG_TRANSFER, effective_date=day,
@@ -296,6 +338,7 @@ def organisation_merge(*, actor, organisation: Organisation, into: Organisation,
     _require_open(into, effective_date)
     require("ORG-11", on=effective_date, ok=into.pk != organisation.pk and not into.path.startswith(organisation.path))
     _require_no_open_children(organisation, effective_date)
+    _require_no_later_member_events(organisation, effective_date)
     old = _snapshot(organisation)
     event = _event(organisation, OrgEventKind.MERGER, effective_date, decision, actor, related=into)
     moved = _move_members(actor=actor, organisation=organisation, to=into, day=effective_date,
@@ -313,13 +356,12 @@ def organisation_merge(*, actor, organisation: Organisation, into: Organisation,
 def organisation_dissolve(*, actor, organisation: Organisation, effective_date: date, decision: Decision,
                           members_to: Organisation | None) -> int:
     """Dissolve; remaining members move to ``members_to``, which is required when any remain."""
-    from dangvu.members.models import ACTIVE_STATUSES, Member
-
     _require_open(organisation, effective_date)
     _require_no_open_children(organisation, effective_date)
-    remaining = Member.objects.filter(organisation=organisation, status__in=ACTIVE_STATUSES).count()
+    remaining = _members_on(organisation, effective_date).count()
     require("ORG-15", on=effective_date, ok=remaining == 0 or members_to is not None,
             detail=f"Còn {remaining} đảng viên.")
+    _require_no_later_member_events(organisation, effective_date)
     old = _snapshot(organisation)
     event = _event(organisation, OrgEventKind.DISSOLUTION, effective_date, decision, actor, related=members_to)
     moved = 0
@@ -343,15 +385,17 @@ def organisation_split(*, actor, organisation: Organisation, effective_date: dat
     ``assignments`` maps member id → new organisation code; unassigned members go to the first new one
     when the original ends, or stay when it continues.
     """
-    from dangvu.members.models import ACTIVE_STATUSES, Member
-
     _require_open(organisation, effective_date)
     require("ORG-16", on=effective_date, ok=len(new_units) >= (2 if end_original else 1))
     if end_original:
         _require_no_open_children(organisation, effective_date)
+        _require_no_later_member_events(organisation, effective_date)
+    spell = _spell_on(organisation, effective_date)
+    parent = spell.parent if spell else organisation.parent
+    old = _snapshot(organisation)
     created = [
         organisation_found(actor=actor, code=unit["code"], name=unit["name"], org_type=unit["org_type"],
-                           parent=organisation.parent, founded_on=effective_date, decision=decision,
+                           parent=parent, founded_on=effective_date, decision=decision,
                            host_unit=unit.get("host_unit"))
         for unit in new_units
     ]
@@ -359,7 +403,7 @@ def organisation_split(*, actor, organisation: Organisation, effective_date: dat
     event = _event(organisation, OrgEventKind.SPLIT, effective_date, decision, actor,
                    note="Tách thành: " + ", ".join(by_code), related=created[0], ends_original=end_original)
     assignments = assignments or {}
-    members = Member.objects.filter(organisation=organisation, status__in=ACTIVE_STATUSES)
+    members = _members_on(organisation, effective_date)
     for target in created:
         codes = [pk for pk, code in assignments.items() if clean(code).upper() == target.code]
         chosen = members.filter(pk__in=codes)
@@ -370,7 +414,8 @@ def organisation_split(*, actor, organisation: Organisation, effective_date: dat
                       org_event=event, members=chosen)
     _rebuild_subtree(organisation)
     audit_record(actor=actor, action=AuditAction.ORG_EVENT, event_type=OrgEventKind.SPLIT, target=organisation,
-                 organisation=organisation, new={"into": list(by_code), "ended": end_original},
+                 organisation=organisation, old=old,
+                 new={**_snapshot(organisation), "into": list(by_code), "ended": end_original},
                  reason=decision.number)
     return created
 

@@ -36,6 +36,8 @@ def _url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[
             names |= _url_names(pattern, inner)
         elif isinstance(pattern, URLPattern):
             if pattern.name is None:
+                if namespace.startswith(EXCLUDED_PREFIXES):
+                    continue
                 raise AssertionError(f"URL pattern without a name: {pattern.pattern}")
             names.add(f"{namespace}{pattern.name}")
     return names
