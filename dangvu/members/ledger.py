@@ -329,6 +329,11 @@ def apply_event(state: MemberState, event: EventLike, *, date_of_birth: date | N
                 and state.before_leaving is not None)
         previous = state.before_leaving
         assert previous is not None
+        if event.organisation_id is not None and event.organisation_id != previous.organisation_id:
+            # Restored into another organisation (the old one may be gone by now).
+            _require_org(event, is_active_org)
+            previous = replace(previous, organisation_id=event.organisation_id, temporary_organisation_id=None,
+                               temporary_external="")
         # LIFE-T04: membership annulled wrongly is treated as continuous.
         return replace(previous, before_leaving=None, gaps=previous.gaps)
 

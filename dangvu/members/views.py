@@ -22,6 +22,7 @@ from dangvu.access.policies import (
     access_organisation,
     may_see_sensitive,
     may_write_members_in,
+    members_for,
     organisations_for,
     organisations_for_member_writes,
     transfer_destinations,

@@ -594,6 +594,20 @@ def test_life_t04_restoration_makes_membership_continuous(tree, admit, rec):
     assert member_state_on(member, date(2019, 6, 1)).status == MemberStatus.EXPELLED  # history is kept
 
 
+def test_life_t04_restoration_after_the_old_cell_was_dissolved_goes_to_another_cell(tree, admit, rec,
+                                                                                    system_user):
+    member = admit(tree.c2, on=date(2015, 1, 5))
+    rec(member, EventKind.RECOGNITION, date(2016, 1, 5))
+    rec(member, EventKind.REMOVAL, date(2019, 1, 5))
+    organisation_dissolve(actor=system_user, organisation=tree.c2, effective_date=date(2020, 1, 1),
+                          decision=Decision("6-QĐ", date(2020, 1, 1), "BTV"), members_to=None)
+    with refused("ORG-10", member):  # back on the roll of a dissolved cell
+        rec(member, EventKind.RESTORATION, date(2020, 6, 1))
+    rec(member, EventKind.RESTORATION, date(2020, 6, 1), organisation=tree.c1)
+    assert member.status == MemberStatus.OFFICIAL and member.organisation == tree.c1
+    assert member_party_age(member, date(2025, 1, 5)) == 10
+
+
 # VOID and backdating ---------------------------------------------------------------------------
 
 def test_void_01_needs_a_reason_and_a_live_event(tree, admit, rec, system_user):

@@ -511,6 +511,7 @@ def test_transfer_destinations_are_the_open_organisations_of_the_tenant(tree, of
     response = clerk_client.post(event_url(official, "chuyen-sinh-hoat"),
                                  {"effective_date": "02/01/2020", "organisation": tree.b2.pk})
     assert response.status_code == 302
+    assert response["Location"] == reverse("members:list")  # now outside the clerk's scope
     assert fresh(official).organisation_id == tree.b2.pk
 
 
