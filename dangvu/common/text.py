@@ -15,9 +15,13 @@ def clean(text: str | None) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+# "Ð"/"ð" (Icelandic eth) is often typed for "Đ"/"đ": they look the same.
+_ETH = str.maketrans({"ð": "đ"})
+
+
 def search_key(text: str | None) -> str:
     """Lower case without diacritics ("Nguyễn Văn Ân" -> "nguyen van an"); đ counts as d."""
-    decomposed = unicodedata.normalize("NFD", clean(text).lower().replace("đ", "d"))
+    decomposed = unicodedata.normalize("NFD", clean(text).lower().translate(_ETH).replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -32,27 +36,28 @@ _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
 
 
+def _rank(char: str) -> str:
+    if char.isdigit() and char.isascii():
+        return f"0{char}"
+    return f"{_LETTER_RANK.get(char, 99):02d}"
+
+
 def _word_key(word: str) -> tuple[str, str]:
-    letters: list[str] = []
+    chars: list[str] = []  # base letters, with breve/circumflex/horn composed in
     tones: list[str] = []
-    for cluster in unicodedata.normalize("NFD", word.lower()):
+    for cluster in unicodedata.normalize("NFD", word.lower().translate(_ETH)):
         if cluster in _TONES:
             if tones:
                 tones[-1] = str(_TONES[cluster])
             continue
-        if cluster in _LETTER_MARKS and letters:
-            base = letters.pop()
-            composed = unicodedata.normalize("NFC", _ALPHABET[int(base) - 10] + cluster)
-            letters.append(f"{_LETTER_RANK.get(composed, 99):02d}")
+        if cluster in _LETTER_MARKS and chars:
+            chars[-1] = unicodedata.normalize("NFC", chars[-1] + cluster)
             continue
         if unicodedata.combining(cluster):
             continue
-        if cluster.isdigit():
-            letters.append(f"0{cluster}")
-        else:
-            letters.append(f"{_LETTER_RANK.get(cluster, 99):02d}")
+        chars.append(cluster)
         tones.append("0")
-    return "".join(letters), "".join(tones)
+    return "".join(_rank(char) for char in chars), "".join(tones)
 
 
 def vietnamese_sort_key(text: str | None) -> str:

@@ -18,6 +18,7 @@ No audit rows are written for the generated data (it is not a user action). The 
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -115,12 +116,13 @@ class BenchmarkGenerator:
         started = time.perf_counter()
         with transaction.atomic():
             stats = self._generate()
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and connection.get_autocommit():
+            # The state autovacuum reaches shortly after a bulk load: statistics and visibility map.
             with connection.cursor() as cursor:
                 for table in ("organisations_organisation", "organisations_organisationspell",
                               "members_member", "members_ledgerevent", "members_membershipspell",
                               "members_membervalue"):
-                    cursor.execute(f"ANALYZE {table}")
+                    cursor.execute(f"VACUUM ANALYZE {table}")
         stats.seconds = time.perf_counter() - started
         return stats
 
@@ -146,7 +148,7 @@ class BenchmarkGenerator:
         def new_unit(name: str) -> HostUnit:
             nonlocal next_unit
             zone_kind, zone_name = rng.choice(_ZONES)
-            unit = HostUnit(id=next_unit, name=name, unit_type=rng.choices(*zip(*_UNIT_TYPES))[0],
+            unit = HostUnit(id=next_unit, name=name, unit_type=rng.choices(*zip(*_UNIT_TYPES, strict=False))[0],
                             zone_kind=zone_kind, zone_name=zone_name.format(n=rng.randint(1, 12)),
                             workers=rng.randint(200, 9000))
             next_unit += 1
@@ -210,7 +212,7 @@ class BenchmarkGenerator:
         sub_cells = [c.id for c in cells if c.id not in set(base_ids)] or base_ids
         weights = [rng.uniform(0.3, 1.7) for _ in sub_cells]
         total_weight = sum(weights)
-        for cid, weight in zip(sub_cells, weights):
+        for cid, weight in zip(sub_cells, weights, strict=False):
             sizes[cid] += int(remaining * weight / total_weight)
         short = self.n_members - sum(sizes.values())
         for i in range(abs(short)):
@@ -235,7 +237,14 @@ class BenchmarkGenerator:
         return keys
 
     def _members(self, placement) -> tuple[int, int, int]:
-        from dangvu.members.models import EventKind, LedgerEvent, Member, MembershipSpell, MemberStatus, MemberValue
+        from dangvu.members.models import (
+            EventKind,
+            LedgerEvent,
+            Member,
+            MembershipSpell,
+            MemberStatus,
+            MemberValue,
+        )
 
         rng = self.rng
         now = timezone.now()
@@ -243,7 +252,7 @@ class BenchmarkGenerator:
         next_member = _next_id(Member)
         used_ids: set[str] = set(Member.objects.exclude(citizen_id=None).values_list("citizen_id", flat=True))
         card_seq = Member.objects.exclude(card_number=None).count() + 1
-        occupations, occupation_weights = zip(*_OCCUPATIONS)
+        occupations, occupation_weights = zip(*_OCCUPATIONS, strict=False)
         writers = {model: _RowWriter(model, self.batch_size)
                    for model in (Member, LedgerEvent, MembershipSpell, MemberValue)}
         member_w, event_w, spell_w, value_w = (writers[m] for m in (Member, LedgerEvent, MembershipSpell, MemberValue))
@@ -362,13 +371,13 @@ class _RowWriter:
             return
         with_pk = self.pk in self.rows[0]
         names = [a for a in self.attnames if with_pk or a != self.pk]
-        columns = [c for a, c in zip(self.attnames, self.columns) if with_pk or a != self.pk]
+        columns = [c for a, c in zip(self.attnames, self.columns, strict=False) if with_pk or a != self.pk]
         defaults = self.defaults
         data = [tuple(row[a] if a in row else defaults[a] for a in names) for row in self.rows]
         if connection.vendor != "postgresql":  # small runs (tests): let Django adapt each value
             fields = [f for f in self.fields if f.attname in names]
             data = [tuple(v if f.get_internal_type() == "JSONField" else f.get_db_prep_save(v, connection)
-                          for f, v in zip(fields, row)) for row in data]
+                          for f, v in zip(fields, row, strict=False)) for row in data]
         quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -423,6 +432,7 @@ class Result:
     times_ms: list[float]
     queries: int
     queries_small: int | None
+    rows_small: int | None
     status: int
     slowest_sql: list[tuple[float, str]]
 
@@ -454,6 +464,9 @@ def scenarios(stats: BenchStats) -> list[Scenario]:
         Scenario("page_200", "Trang 200", "staff", {"trang": 200}),
         Scenario("search_common", "Tìm “nguyen van”", "staff", {"q": "nguyen van"}),
         Scenario("search_rare", f"Tìm “{stats.rare_query}” (tên hiếm)", "staff", {"q": stats.rare_query}),
+        # Given names cluster in the list order (sorted by given name): a search for a name late in the
+        # alphabet is the worst case for walking the sort index.
+        Scenario("search_late", "Tìm “thi yen” (tên cuối bảng chữ cái)", "staff", {"q": "thi yen"}),
         Scenario("subtree", "Lọc theo một chi bộ (to_chuc, ~20 đảng viên)", "staff", {"to_chuc": stats.cell_id}),
     ]
 
@@ -504,9 +517,65 @@ def _host() -> str:
     return settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
 
 
-def measure(stats: BenchStats, *, requests: int, warmup: int = 3, log=None) -> list[Result]:
+SIMULATIONS = ("org-select", "search-order")
+SEARCH_SORT_LIMIT = 20_000
+
+
+@contextmanager
+def simulate(changes: set[str]):
+    """Patch the member list view at run time to measure a proposed change before it is made.
+
+    ``org-select``: the organisation filter offers only the user's top organisation (as an
+    autocomplete would) instead of one option per organisation in scope.
+    ``search-order``: when searching and at most SEARCH_SORT_LIMIT rows match (the paginator has
+    counted them already), sort the matches instead of walking the sort_key index (COLLATE "C" is
+    the same order for the digits-only key, but the index cannot serve it).
+    """
+    from django.core.paginator import Paginator
+    from django.db.models.functions import Collate
+
+    from dangvu.members import views
+
+    saved = {name: getattr(views, name) for name in ("_visible_organisations", "member_list", "Paginator")}
+    try:
+        if "org-select" in changes:
+            original = saved["_visible_organisations"]
+
+            def top_only(user):
+                organisations = original(user)
+                first = organisations.order_by("depth").values_list("depth", flat=True).first()
+                return organisations.filter(depth=first or 0)
+            views._visible_organisations = top_only
+        if "search-order" in changes and connection.vendor == "postgresql":
+            original_list = saved["member_list"]
+
+            def marked(*, user, filters):
+                queryset = original_list(user=user, filters=filters)
+                queryset._bench_search = bool(filters.query)
+                return queryset
+
+            class SearchPaginator(Paginator):
+                def page(self, number):
+                    if getattr(self.object_list, "_bench_search", False) and self.count <= SEARCH_SORT_LIMIT:
+                        self.object_list = self.object_list.order_by(Collate("sort_key", "C"), "id")
+                    return super().page(number)
+            views.member_list = marked
+            views.Paginator = SearchPaginator
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(views, name, value)
+
+
+def measure(stats: BenchStats, *, requests: int, warmup: int = 3, log=None,
+            changes: set[str] = frozenset()) -> list[Result]:
+    with simulate(set(changes)):
+        return _measure(stats, requests=requests, warmup=warmup, log=log)
+
+
+def _measure(stats: BenchStats, *, requests: int, warmup: int, log) -> list[Result]:
     import time
-    from urllib.parse import urlencode
+    from urllib.parse import parse_qsl, urlencode
 
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -530,15 +599,21 @@ def measure(stats: BenchStats, *, requests: int, warmup: int = 3, log=None) -> l
             response = client.get(url)
         queries = len(captured.captured_queries)
         slowest = sorted(((float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries), reverse=True)[:2]
-        queries_small = None
-        if scenario.key not in ("subtree", "list_clerk"):
-            small = {**scenario.params, "to_chuc": stats.cell_id}
-            if scenario.key == "page_200":
-                small["trang"] = 1
-            small_url = base_url + "?" + urlencode(small)
-            client.get(small_url)
+        # The same page over a small scope: the query count must not depend on the number of rows.
+        if scenario.key == "list_clerk":
+            small_client, small_url = None, None
+        elif scenario.key == "subtree":  # ~20 rows here; the whole committee (all rows) for comparison
+            small_client, small_url = client, base_url + "?" + urlencode({"to_chuc": stats.root_id})
+        else:  # the same filters as the base clerk (one base party committee, a few hundred rows)
+            small_client, small_url = clients["clerk"], url
+        queries_small = rows_small = None
+        if small_client is not None:
+            small_user = users["clerk"] if small_client is clients["clerk"] else users[scenario.user]
+            small_params = dict(parse_qsl(small_url.partition("?")[2]))
+            rows_small = _rows(small_user, small_params)
+            small_client.get(small_url)
             with CaptureQueriesContext(connection) as captured_small:
-                client.get(small_url)
+                small_client.get(small_url)
             queries_small = len(captured_small.captured_queries)
         times = []
         for _ in range(requests):
@@ -546,7 +621,7 @@ def measure(stats: BenchStats, *, requests: int, warmup: int = 3, log=None) -> l
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
         result = Result(scenario, _rows(users[scenario.user], scenario.params), times, queries, queries_small,
-                        response.status_code, slowest)
+                        rows_small, response.status_code, slowest)
         log(f"  {scenario.key:<18} p50 {result.p50:7.1f} ms  p95 {result.p95:7.1f} ms  "
             f"max {result.max:7.1f} ms  {queries} truy vấn  (HTTP {response.status_code})")
         results.append(result)

@@ -168,11 +168,9 @@ class Planner:
         self.people: list[PersonPlan] = []
         self.used_ids: set[str] = set()
         self.used_cards: set[str] = set()
-        stories = {story.code: story for story in data.ORG_STORIES}
         self.ends = {s.code: s.on for s in data.ORG_STORIES if s.kind == "merge"}
         self.merge_into = {s.code: s.target for s in data.ORG_STORIES if s.kind == "merge"}
         self.moves = {s.code: (s.on, s.target) for s in data.ORG_STORIES if s.kind == "move"}
-        self._stories = stories
 
     # Organisation facts over time -------------------------------------------------------------
 
@@ -505,7 +503,7 @@ class Planner:
                         kinds.append("deputy_secretary")
                     if size >= 9:
                         kinds += ["committee_member"] * (3 if size >= 25 else 1)
-                    for kind, person in zip(kinds, pool):
+                    for kind, person in zip(kinds, pool, strict=False):
                         add(spec.code, index, "executive_committee", kind, person, start, stop, appointment)
                     secretaries[(spec.code, index)] = pool[:1]
                     continue
@@ -532,17 +530,17 @@ class Planner:
                     executive = [own[0], own[1], heads[0], own[2], own[3], *heads[1:]][:15]
                     kinds = ["secretary", "deputy_secretary", "deputy_secretary"] + \
                         ["committee_member"] * (len(executive) - 3)
-                    for kind, person in zip(kinds, executive):
+                    for kind, person in zip(kinds, executive, strict=False):
                         add(spec.code, index, "executive_committee", kind, person, post_start, stop, appointment)
                     standing = executive[:4] + heads[1:2]
                     kinds = ["secretary", "deputy_secretary", "deputy_secretary", "standing_member", "standing_member"]
-                    for kind, person in zip(kinds, standing):
+                    for kind, person in zip(kinds, standing, strict=False):
                         add(spec.code, index, "standing_committee", kind, person, post_start, stop, appointment)
                     # Inspection committee: its chair sits on the executive committee (own[2]).
                     inspectors = [own[2], *own[4:5],
                                   *[p for p in self._spread_pool(post_start, stop) if p not in executive][:3]]
                     kinds = ["inspection_chair", "inspection_vice_chair"] + ["inspection_member"] * 3
-                    for kind, person in zip(kinds, inspectors):
+                    for kind, person in zip(kinds, inspectors, strict=False):
                         add(spec.code, index, "inspection_committee", kind, person, post_start, stop, appointment)
                     continue
                 # Base party committee: its committee comes from its cells.

@@ -165,6 +165,9 @@ class MembershipSpell(models.Model):
         ordering = ["member", "valid_from"]
         indexes = [models.Index(fields=["organisation", "valid_from", "valid_to"], name="spell_org_dates")]
 
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.status} {self.valid_from:%d/%m/%Y}"
+
 
 class ValueAttribute(models.TextChoices):
     OCCUPATION = "occupation", "Nghề nghiệp"
@@ -197,3 +200,6 @@ class MemberValue(models.Model):
     class Meta:
         ordering = ["member", "attribute", "valid_from", "id"]
         indexes = [models.Index(fields=["member", "attribute", "valid_from"], name="value_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.attribute}={self.value} từ {self.valid_from:%d/%m/%Y}"

@@ -24,7 +24,7 @@ from dangvu.members.models import (
     MemberValue,
     ValueAttribute,
 )
-from dangvu.organisations.models import Organisation
+from dangvu.organisations.models import MEMBER_HOLDING_TYPES, Organisation
 from dangvu.organisations.services import Decision, org_is_active
 from dangvu.rules.engine import RuleViolation, refuse, require
 
@@ -141,6 +141,8 @@ def member_record_event(
 ) -> LedgerEvent:
     """Append one event to the member's ledger, after replaying the whole ledger with it."""
     _check_dates(effective_date, decision, ceremony_date)
+    if organisation is not None:
+        require("ORG-17", on=effective_date, ok=organisation.org_type in MEMBER_HOLDING_TYPES)
     Member.objects.select_for_update().filter(pk=member.pk).first()
     state_before = member.organisation_id
     event = LedgerEvent(
@@ -180,7 +182,8 @@ def member_void_event(*, actor, event: LedgerEvent, reason: str) -> LedgerEvent:
     try:
         _validate_ledger(member, remaining)
     except RuleViolation as later:
-        refuse("VOID-01", on=event.effective_date, detail=f"Sự kiện sau sẽ không còn hợp lệ: {later.rule.message}")
+        refuse("VOID-01", on=event.effective_date,
+               detail=f"Sự kiện sau sẽ không còn hợp lệ: [{later.rule_id}] {later.rule.message} {later.detail}".rstrip())
     event.voided_at = timezone.now()
     event.voided_by = actor if getattr(actor, "is_authenticated", False) else None
     event.void_reason = reason

@@ -84,6 +84,14 @@ def test_people_sort_order_matches_a_real_list():
         "Bùi Thị Hà", "Ngô Thị Hạ", "Lý Văn Hải", "Mai Văn Út", "Trương Minh Ước", "Đỗ Thị Yến"]
 
 
+def test_unusual_characters_do_not_break_the_keys():
+    # Eth typed for Đ; a circumflex on a non-Vietnamese letter; digits in a name.
+    assert search_key("ÐẶNG Thị Ðào") == "dang thi dao"
+    assert person_sort_key("Ðặng Thị Ðào") == person_sort_key("Đặng Thị Đào")
+    assert person_sort_key("Nguyễn ʌ̂ Ŵ") and person_sort_key("Lê Văn 2")
+    assert ordered(["Lê Văn An", "Lê Văn Ăn"], person_sort_key)
+
+
 def test_dates_month_arithmetic():
     from datetime import date
 

@@ -190,3 +190,14 @@ def test_audit_chain_is_valid_and_covers_the_writes(demo):
     assert audit_verify_chain() == []
     assert AuditEntry.objects.filter(action=AuditAction.LEDGER_EVENT).count() == LedgerEvent.objects.count()
     assert AuditEntry.objects.filter(action=AuditAction.ORG_EVENT).count() == OrganisationEvent.objects.count()
+
+
+def test_the_plan_is_reproducible():
+    from datetime import date
+
+    from dangvu.demo.builder import plan_demo
+
+    first, second = plan_demo(date(2026, 11, 27)), plan_demo(date(2026, 11, 27))
+    describe = lambda plan: [(p.person.full_name, p.dob, p.citizen_id, p.org, p.arrival, p.story)  # noqa: E731
+                             for p in plan.people]
+    assert describe(first) == describe(second)

@@ -667,3 +667,20 @@ def test_transfer_records_the_organisation_of_its_own_date(tree, admit, rec):
     assert backdated.from_organisation == tree.c1
     later = rec(member, EventKind.TRANSFER, date(2020, 1, 1), organisation=tree.b2)
     assert later.from_organisation == tree.c2
+
+
+def test_org_17_a_party_group_holds_no_members(tree, admit, system_user):
+    """ORG-17: members are registered in a cell or committee, never in a party group (tổ đảng)."""
+    from dangvu.members.models import LedgerEvent
+    from dangvu.organisations.services import organisation_found
+    from dangvu.rules.engine import RuleViolation
+
+    group = organisation_found(actor=system_user, code="TD1", name="Tổ đảng ca 1", org_type="party_group",
+                               parent=tree.c1, founded_on=date(2015, 1, 1), decision=Decision("1", None, ""))
+    member = admit(tree.c1, on=date(2018, 1, 2))
+    before = LedgerEvent.objects.count()
+    with pytest.raises(RuleViolation) as refused:
+        member_record_event(actor=system_user, member=member, kind="transfer", effective_date=date(2019, 1, 2),
+                            decision=Decision("2", None, ""), organisation=group)
+    assert refused.value.rule_id == "ORG-17"
+    assert LedgerEvent.objects.count() == before

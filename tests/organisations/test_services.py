@@ -264,6 +264,19 @@ def test_merge_moves_the_members_with_events_linked_to_the_decision(tree, admit,
     assert first.organisation == tree.c1 and first.org_path == tree.c1.path
 
 
+def test_void_01_a_transfer_made_by_a_merger_cannot_be_voided_alone(tree, admit, system_user):
+    from dangvu.members.services import member_void_event
+
+    member = admit(tree.c2, on=date(2016, 3, 1))
+    organisation_merge(actor=system_user, organisation=tree.c2, into=tree.c1, effective_date=date(2021, 1, 1),
+                       decision=dec(date(2021, 1, 1)))
+    transfer = member.events.get(kind=EventKind.ORG_TRANSFER)
+    with refused("VOID-01") as caught:  # the member would be left in the merged cell
+        member_void_event(actor=system_user, event=transfer, reason="Nhập nhầm")
+    assert str(caught.value).startswith("[VOID-01]") and "[ORG-10]" in str(caught.value)
+    assert "Chi bộ Phân xưởng 2 đã kết thúc từ ngày 01/01/2021" in str(caught.value)
+
+
 def test_merge_backdated_moves_those_on_the_roll_that_day(tree, admit, rec, system_user):
     stayed = admit(tree.c2, name="Trần Thị Bình", on=date(2016, 3, 1))
     went_on = admit(tree.c2, name="Lê Văn Cường", on=date(2016, 3, 1))
