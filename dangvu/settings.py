@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "dangvu.organisations",
     "dangvu.members",
     "dangvu.access",
+    "dangvu.workdays",
+    "dangvu.development",
+    "dangvu.oversight",
     "dangvu.web",
     "dangvu.demo",
 ]

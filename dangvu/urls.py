@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("dangvu.web.urls")),
     path("to-chuc/", include("dangvu.organisations.urls")),
     path("dang-vien/", include("dangvu.members.urls")),
+    path("phat-trien-dang/", include("dangvu.development.urls")),
+    path("kiem-tra-giam-sat/", include("dangvu.oversight.urls")),
     path("nhat-ky/", include("dangvu.audit.urls")),
     path("quan-tri/", admin.site.urls),
 ]
