@@ -162,6 +162,12 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _TLS)
 SECURE_HSTS_SECONDS = 31536000 if _TLS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _TLS
 SECURE_HSTS_PRELOAD = False
+# Profile A runs on an isolated LAN without TLS (SECURITY.md): the four TLS-only deployment checks are
+# documented silences there, and only there. Profile B turns TLS on and passes them.
+# The HSTS preload list (W021) is a public browser list; internal Party hosts are never submitted to it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"] + (
+    ["security.W004", "security.W008", "security.W012", "security.W016"] if DEPLOYMENT_PROFILE == "A" and not _TLS else []
+)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 
 LANGUAGE_CODE = "vi"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import pkgutil
 
 import pytest
@@ -15,6 +16,8 @@ from tests.access.spec import ROLES, Case
 # test_admin_is_superuser_only) and static files carry no data.
 EXCLUDED_PREFIXES = ("admin:",)
 PUBLIC = {"login"}
+# Any absolute or protocol-relative URL in markup: the pages may only point at their own instance.
+EXTERNAL_REFERENCE = re.compile(r"""(?:src|href|action|hx-get|hx-post|url)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""", re.I)
 
 
 def _cases() -> list[Case]:
@@ -70,6 +73,9 @@ def test_role_gets_expected_status(client, world, case, role):
     response = getattr(client, case.method)(url + case.query, case.data(world))
     expected = case.expect[role]
     assert response.status_code == expected, f"{role} {case.method.upper()} {url}: {response.status_code} ≠ {expected}"
+    if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+        outside = EXTERNAL_REFERENCE.findall(response.content.decode())
+        assert not outside, f"SEC-05: {url} as {role} refers to outside hosts: {outside}"
 
 
 def test_admin_is_superuser_only(client, world):

@@ -1,0 +1,41 @@
+"""SEC-05 / SEC-46: offline by construction — no outside host in code, templates or static files, and no
+dependency outside the reviewed list."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+URL = re.compile(r"https?://[^\s\"'<>)]+")
+SCANNED = (".py", ".html", ".js", ".css", ".json", ".txt")
+
+# Every package the lock file may contain. A new dependency is a reviewed decision (SEC-46: no AI,
+# telemetry, error-tracking or other call-home library): add it here together with its reason in README.
+REVIEWED_PACKAGES = {
+    "argon2-cffi", "argon2-cffi-bindings", "asgiref", "cffi", "dj-database-url", "django", "django-axes",
+    "django-htmx", "et-xmlfile", "greenlet", "iniconfig", "lxml", "openpyxl", "packaging", "playwright",
+    "pluggy", "psycopg", "psycopg-binary", "pycparser", "pyee", "pygments", "pytest", "pytest-django",
+    "pytest-socket", "python-docx", "ruff", "sqlparse", "time-machine", "typing-extensions", "whitenoise",
+}
+
+
+def test_no_outside_host_in_the_package():
+    offenders = []
+    for path in (ROOT / "dangvu").rglob("*"):
+        if path.suffix in SCANNED and path.is_file() and "LICENSE" not in path.name:
+            for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+                offenders += [f"{path.relative_to(ROOT)}:{number} {url}" for url in URL.findall(line)]
+    assert not offenders, offenders
+
+
+def test_locked_dependencies_are_the_reviewed_ones():
+    locked = {line.split("==")[0].strip().lower() for line in (ROOT / "requirements.lock").read_text().splitlines()
+              if "==" in line and not line.startswith((" ", "#"))}
+    assert locked - REVIEWED_PACKAGES == set(), f"unreviewed dependencies: {sorted(locked - REVIEWED_PACKAGES)}"
+
+
+def test_templates_load_assets_only_from_the_instance():
+    base = (ROOT / "dangvu/web/templates/base.html").read_text(encoding="utf-8")
+    assert "{% static 'dangvu/vendor/htmx.min.js' %}" in base
+    assert (ROOT / "dangvu/web/static/dangvu/vendor/htmx.min.js").stat().st_size > 10_000
