@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dangvu.workdays",
     "dangvu.development",
     "dangvu.oversight",
+    "dangvu.backups",
     "dangvu.web",
     "dangvu.demo",
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BackupsConfig(AppConfig):
+    name = "dangvu.backups"
+    label = "backups"
+    verbose_name = "Sao lưu"
