@@ -15,6 +15,8 @@ clerk on B1: own subtree B1/C1/C2, sibling B2, parent DU) and ``outsider`` (base
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,6 +37,38 @@ def pytest_report_header(config):
 
     database = settings.DATABASES["default"]
     return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} (NAME={database.get('NAME')})"
+
+
+class _LogScanner(logging.Handler):
+    """Collects every log line of the run; SEC-19: none may carry a password, a session id or a full
+    citizen ID (12 digits)."""
+
+    FORBIDDEN = re.compile(r"(?<!\d)\d{12}(?!\d)|sessionid|password\s*[=:]|Mật-khẩu-Thử", re.IGNORECASE)
+
+    def __init__(self):
+        super().__init__(level=logging.NOTSET)
+        self.lines = 0
+        self.leaks: list[str] = []
+
+    def emit(self, record):
+        try:
+            text = self.format(record)
+        except Exception:  # pragma: no cover - a broken record is not a leak
+            return
+        self.lines += 1
+        if self.FORBIDDEN.search(text):
+            self.leaks.append(text[:300])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scan_logs_for_secrets():
+    scanner = _LogScanner()
+    scanner.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(scanner)
+    yield scanner
+    root.removeHandler(scanner)
+    assert not scanner.leaks, f"SEC-19: secrets in the logs of this run: {scanner.leaks[:5]}"
 
 
 @pytest.fixture(autouse=True)
