@@ -12,10 +12,17 @@ from django.urls import include, path
 from dangvu.web.views import server_error
 
 STRONG_KEY = "p" * 30 + "-Q7x!" + "z" * 30
+# The browser tests allow Django's ORM inside Playwright's event loop for their own process; a
+# production check must not inherit that.
+_NOT_INHERITED = {"DEBUG", "SECRET_KEY", "DEPLOYMENT_PROFILE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
 
 
 def _check_deploy(**env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DEPLOYMENT_PROFILE"}}
+    environment = _clean_env()
     environment.update({"DJANGO_SETTINGS_MODULE": "dangvu.settings", "SECRET_KEY": STRONG_KEY,
                         "ALLOWED_HOSTS": "dangvu.dang.vn", "DATABASE_URL": "sqlite:////tmp/dangvu-check.sqlite3"},
                        **env)
@@ -35,21 +42,21 @@ def test_check_deploy_on_an_isolated_lan_silences_only_the_tls_checks():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    environment = _clean_env()
     result = subprocess.run([sys.executable, "-c", "import dangvu.settings"], capture_output=True, text=True,
                             env={**environment, "DEBUG": "false"}, timeout=60)
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 
 def test_production_refuses_a_weak_secret_key():
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    environment = _clean_env()
     result = subprocess.run([sys.executable, "-c", "import dangvu.settings"], capture_output=True, text=True,
                             env={**environment, "DEBUG": "false", "SECRET_KEY": "short"}, timeout=60)
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 
 def test_a_bad_boolean_setting_is_refused():
-    environment = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    environment = _clean_env()
     result = subprocess.run([sys.executable, "-c", "import dangvu.settings"], capture_output=True, text=True,
                             env={**environment, "DEBUG": "maybe"}, timeout=60)
     assert result.returncode != 0 and "DEBUG" in result.stderr
