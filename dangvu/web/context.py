@@ -1,4 +1,5 @@
 from dangvu.access.policies import AUDIT_READERS, MEMBER_WRITERS, scope_for
+from dangvu.oversight.access import OVERSIGHT_READERS
 
 
 def navigation(request):
@@ -9,5 +10,6 @@ def navigation(request):
     return {
         "nav_can_write_members": bool(roles & MEMBER_WRITERS),
         "nav_can_read_audit": bool(roles & AUDIT_READERS),
+        "nav_can_read_oversight": bool(roles & OVERSIGHT_READERS),
         "nav_roles": sorted(roles),
     }
