@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "dangvu.development",
     "dangvu.oversight",
     "dangvu.backups",
+    "dangvu.reports",
+    "dangvu.imports",
     "dangvu.web",
     "dangvu.demo",
 ]

@@ -10,6 +10,8 @@ urlpatterns = [
     path("dang-vien/", include("dangvu.members.urls")),
     path("phat-trien-dang/", include("dangvu.development.urls")),
     path("kiem-tra-giam-sat/", include("dangvu.oversight.urls")),
+    path("bao-cao/", include("dangvu.reports.urls")),
+    path("nhap-du-lieu/", include("dangvu.imports.urls")),
     path("nhat-ky/", include("dangvu.audit.urls")),
     path("quan-tri/", admin.site.urls),
 ]
