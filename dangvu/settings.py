@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dangvu.development",
     "dangvu.oversight",
     "dangvu.backups",
+    "dangvu.privacy",
     "dangvu.reports",
     "dangvu.imports",
     "dangvu.web",
