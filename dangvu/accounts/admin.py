@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from dangvu.accounts.models import User
+from dangvu.accounts.services import user_disable, user_unlock
 from dangvu.audit.models import AuditAction
 from dangvu.audit.services import audit_record
 
@@ -9,9 +10,17 @@ _WATCHED = ("username", "first_name", "last_name", "email", "is_active", "is_sta
             "must_change_password")
 
 
+@admin.action(description="Mở khóa đăng nhập (sau khi nhập sai mật khẩu nhiều lần)")
+def unlock_logins(modeladmin, request, queryset):
+    for user in queryset:
+        user_unlock(actor=request.user, user=user)
+    modeladmin.message_user(request, f"Đã mở khóa {queryset.count()} tài khoản.")
+
+
 @admin.register(User)
 class DangVuUserAdmin(UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("Đảng vụ", {"fields": ("must_change_password",)}))
+    actions = [unlock_logins]
 
     def save_model(self, request, obj, form, change):
         old = {}
@@ -25,7 +34,4 @@ class DangVuUserAdmin(UserAdmin):
 
     def delete_model(self, request, obj):
         # Accounts are disabled, not deleted: audit rows keep pointing at them.
-        obj.is_active = False
-        obj.save(update_fields=["is_active"])
-        audit_record(actor=request.user, action=AuditAction.UPDATE, event_type="account_disabled", target=obj,
-                     target_repr=obj.username, new={"is_active": False})
+        user_disable(actor=request.user, user=obj, reason="Xóa tài khoản trong trang quản trị")

@@ -130,3 +130,39 @@ def test_production_hasher_is_argon2():
     from dangvu import settings as production
 
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_sec_11_admin_unlock_lifts_the_lock_and_is_audited(client, cast):
+    from dangvu.accounts.services import user_unlock
+
+    for _ in range(5):
+        _login(client, "base_clerk", "sai-mat-khau")
+    assert _login(client, "base_clerk", PASSWORD).status_code == 429
+    user_unlock(actor=cast.admin, user=cast.base_clerk)
+    assert _login(client, "base_clerk", PASSWORD).status_code == 302
+    entry = AuditEntry.objects.get(event_type="account_unlock")
+    assert entry.actor_username == "admin" and entry.target_repr == "base_clerk"
+
+
+def test_sec_12_disabling_an_account_kills_its_session(client, cast):
+    from dangvu.accounts.services import user_disable
+
+    _login(client, "base_clerk", PASSWORD)
+    assert client.get(reverse("home")).status_code == 200
+    user_disable(actor=cast.admin, user=cast.base_clerk, reason="Nghỉ việc")
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_sec_12_password_change_ends_the_other_sessions(client, cast):
+    from django.test import Client
+
+    other = Client()
+    other.post(reverse("login"), {"username": "base_clerk", "password": PASSWORD}, REMOTE_ADDR="127.0.0.2")
+    assert other.get(reverse("home")).status_code == 200
+    _login(client, "base_clerk", PASSWORD)
+    new_password = "Mật-khẩu-Mới-2026-Rất-Dài!"
+    response = client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": new_password,
+                                                        "new_password2": new_password})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200  # this session continues
+    assert other.get(reverse("home")).status_code == 302  # the other one is over
