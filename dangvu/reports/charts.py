@@ -1,0 +1,60 @@
+"""Chart data (admissions per year by occupation, oversight by actor, discipline by form) and their
+renderings: inline SVG bars on the page; in Word, a table whose bars are proportional block characters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from html import escape
+
+from dangvu.codes.data import label
+from dangvu.reports.figures import ACTOR_LABELS
+
+
+def chart_data(report) -> list[tuple[str, list[tuple[str, float]]]]:
+    f = report.figures
+    charts = []
+    per_year: Counter = Counter()
+    for record in report.populations.get("admissions", []):
+        per_year[(record.day.year, record.attrs.get("occupation", "unknown"))] += 1
+    if per_year:
+        rows = [(f"{year} – {label('occupation', occupation)}", n) for (year, occupation), n in sorted(per_year.items())]
+        charts.append(("Kết nạp đảng viên theo năm và nghề nghiệp", rows))
+    elif f.get("admissions.total"):
+        charts.append(("Kết nạp đảng viên", [("Tổng số", f["admissions.total"])]))
+    if report.confidential:
+        rows = []
+        for actor, name in ACTOR_LABELS.items():
+            total = sum(f.get(f"oversight.{actor}.{activity}.{subject}", 0)
+                        for activity in ("inspection", "supervision") for subject in ("orgs", "members"))
+            rows.append((name, total))
+        if any(n for _l, n in rows):
+            charts.append(("Kiểm tra, giám sát theo chủ thể (lượt)", rows))
+        forms = [("Khiển trách", f.get("discipline.members.reprimand", 0)),
+                 ("Cảnh cáo", f.get("discipline.members.warning", 0)),
+                 ("Cách chức", f.get("discipline.members.dismissal", 0)),
+                 ("Khai trừ", f.get("discipline.members.expulsion", 0))]
+        if any(n for _l, n in forms):
+            charts.append(("Kỷ luật đảng viên theo hình thức", forms))
+    return charts
+
+
+def svg_bars(title: str, rows: list[tuple[str, float]]) -> str:
+    from dangvu.reports.narrative import number
+
+    width, bar_left, bar_width, row_height = 640, 300, 280, 24
+    top = max((n for _l, n in rows), default=0) or 1
+    height = row_height * len(rows) + 10
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" class="chart"><title>{escape(title)}</title>']
+    for i, (text, n) in enumerate(rows):
+        y = i * row_height + 5
+        w = round(bar_width * n / top)
+        parts.append(f'<text x="{bar_left - 8}" y="{y + 15}" text-anchor="end" font-size="13">{escape(text)}</text>'
+                     f'<rect x="{bar_left}" y="{y + 2}" width="{w}" height="16" fill="#a32020"/>'
+                     f'<text x="{bar_left + w + 6}" y="{y + 15}" font-size="13">{number(n)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def text_bar(n: float, top: float, width: int = 30) -> str:
+    return "█" * round(width * n / top) if top else ""

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django import forms
+from django.utils import timezone
+
+from dangvu.web.forms import VNDateField
+
+PRESETS = [
+    ("year", "Cả năm"),
+    ("half", "6 tháng đầu năm (đến 30/6)"),
+    ("term_current", "Nhiệm kỳ hiện tại"),
+    ("term_previous", "Nhiệm kỳ trước"),
+    ("custom", "Tùy chọn (từ ngày … đến ngày …)"),
+]
+
+
+class ReportForm(forms.Form):
+    to_chuc = forms.ModelChoiceField(label="Tổ chức đảng", queryset=None, empty_label=None, to_field_name="code",
+                                     error_messages={"invalid_choice": "Tổ chức không có trong phạm vi của bạn.",
+                                                     "required": "Hãy chọn tổ chức đảng."})
+    ky = forms.ChoiceField(label="Kỳ báo cáo", choices=PRESETS, initial="year")
+    nam = forms.IntegerField(label="Năm", min_value=1930, max_value=2100, required=False)
+    tu = VNDateField(label="Từ ngày", required=False)
+    den = VNDateField(label="Đến ngày", required=False)
+    thoi_diem = forms.DateTimeField(label="Số liệu đã biết đến (để trống: hiện tại)", required=False,
+                                    input_formats=["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z",
+                                                   "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M"],
+                                    widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}),
+                                    error_messages={"invalid": "Thời điểm viết dạng ngày/tháng/năm giờ:phút."})
+
+    def __init__(self, *args, organisations, terms_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_chuc"].queryset = organisations
+        self.terms_of = terms_of
+
+    def clean(self):
+        data = super().clean()
+        organisation = data.get("to_chuc")
+        preset = data.get("ky") or "year"
+        today = timezone.localdate()
+        year = data.get("nam") or today.year
+        if preset == "year":
+            data["tu"], data["den"] = date(year, 1, 1), date(year, 12, 31)
+        elif preset == "half":
+            data["tu"], data["den"] = date(year, 1, 1), date(year, 6, 30)
+        elif preset in ("term_current", "term_previous") and organisation is not None:
+            terms = self.terms_of(organisation) if self.terms_of else []
+            current = next((t for t in terms if t.starts_on <= today), None)
+            chosen = current if preset == "term_current" else (
+                terms[terms.index(current) + 1] if current and terms.index(current) + 1 < len(terms) else None)
+            if chosen is None:
+                raise forms.ValidationError("Tổ chức này chưa có nhiệm kỳ phù hợp; hãy chọn kỳ khác.")
+            data["tu"], data["den"] = chosen.starts_on, chosen.ends_on or today
+        elif preset == "custom":
+            if not data.get("tu") or not data.get("den"):
+                raise forms.ValidationError("Hãy nhập cả từ ngày và đến ngày.")
+        if data.get("tu") and data.get("den") and data["tu"] > data["den"]:
+            raise forms.ValidationError(f"Từ ngày {data['tu']:%d/%m/%Y} sau đến ngày {data['den']:%d/%m/%Y}.")
+        as_of = data.get("thoi_diem")
+        if isinstance(as_of, datetime) and as_of > timezone.now():
+            data["thoi_diem"] = None
+        return data
+
+    def query(self) -> str:
+        from urllib.parse import urlencode
+
+        data = self.cleaned_data
+        params = {"to_chuc": data["to_chuc"].code, "ky": "custom", "tu": f"{data['tu']:%d/%m/%Y}",
+                  "den": f"{data['den']:%d/%m/%Y}"}
+        if data.get("thoi_diem"):
+            params["thoi_diem"] = f"{timezone.localtime(data['thoi_diem']):%d/%m/%Y %H:%M:%S}"
+        return urlencode(params)
+
+
+class IssueForm(forms.Form):
+    dia_danh = forms.CharField(label="Địa danh", max_length=100, initial="TP. Hồ Chí Minh")
