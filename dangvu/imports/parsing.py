@@ -1,0 +1,374 @@
+"""Reading the office's files: .xlsx and .csv into rows of clean text, whatever the encoding, the
+header wording or the date format. Nothing here touches the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from dangvu.codes.data import LISTS
+from dangvu.common.text import clean, search_key
+from dangvu.imports import legacy
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+MAX_HEADER_SCAN = 15
+
+
+class FileRefused(Exception):
+    """The file cannot be read at all; ``str()`` is the Vietnamese message."""
+
+
+class Formula(str):
+    """A cell that holds a formula instead of a value."""
+
+
+class Merged:
+    """A cell covered by a merged range (not its top-left cell): it has no value of its own."""
+
+    def __repr__(self) -> str:
+        return "Merged"
+
+
+MERGED = Merged()
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[tuple[int, list]]  # (row number in the file, cell values)
+    encoding: str = ""  # legacy encoding found and converted ("tcvn3", "vni")
+    converted_cells: int = 0
+    notes: list[str] = field(default_factory=list)
+    merged_headers: dict = field(default_factory=dict)
+
+
+# Reading -------------------------------------------------------------------------------------------
+
+def read_file(content: bytes, file_name: str = "") -> Sheet:
+    if not content:
+        raise FileRefused("Tệp rỗng, không có dữ liệu.")
+    if content.startswith(OLE2_MAGIC):
+        raise FileRefused(
+            "Tệp được đặt mật khẩu hoặc là tệp Excel cũ (.xls): hãy mở bằng Excel, bỏ mật khẩu "
+            "(Tệp → Thông tin → Bảo vệ sổ làm việc) và lưu lại dạng .xlsx rồi nhập lại.")
+    if content.startswith(ZIP_MAGIC):
+        sheet = _read_xlsx(content)
+    elif file_name.lower().endswith((".xlsx", ".xlsm")):
+        raise FileRefused("Tệp bị hỏng hoặc không phải tệp Excel (.xlsx): không đọc được.")
+    else:
+        sheet = _read_csv(content)
+    _hygiene(sheet)
+    return sheet
+
+
+def _merged_ranges(content: bytes, worksheet_path: str) -> list[tuple[int, int, int, int]]:
+    from openpyxl.utils.cell import range_boundaries
+
+    ranges = []
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        with archive.open(worksheet_path.lstrip("/")) as stream:
+            tail = b""
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                text = tail + chunk
+                for ref in re.findall(rb'<mergeCell ref="([A-Z0-9:]+)"', text):
+                    ranges.append(range_boundaries(ref.decode()))
+                tail = text[-200:]
+    return sorted(set(ranges))
+
+
+def _read_xlsx(content: bytes) -> Sheet:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        # Our templates put an instruction sheet first: the data is on "Dữ liệu"; otherwise the first visible sheet.
+        visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"] or book.worksheets
+        worksheet = next((ws for ws in visible if header_key(ws.title) == "dulieu"), visible[0])
+        merged = _merged_ranges(content, worksheet._worksheet_path)
+        covered: dict[tuple[int, int], tuple[int, int]] = {}
+        for min_col, min_row, max_col, max_row in merged:
+            for r in range(min_row, max_row + 1):
+                for c in range(min_col, max_col + 1):
+                    if (r, c) != (min_row, min_col):
+                        covered[(r, c)] = (min_row, min_col)
+        rows: list[tuple[int, list]] = []
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            cells = []
+            for column, value in enumerate(values, start=1):
+                if (number, column) in covered:
+                    cells.append(MERGED)
+                elif isinstance(value, str) and value.startswith("="):
+                    cells.append(Formula(value))
+                else:
+                    cells.append(value)
+            if any(v not in (None, "") and v is not MERGED for v in cells):
+                rows.append((number, cells))
+        name = worksheet.title
+        book.close()
+    except FileRefused:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise FileRefused("Tệp bị hỏng hoặc không phải tệp Excel (.xlsx): không đọc được "
+                          f"({type(exc).__name__}).") from exc
+    # Merged header cells: a title spanning several columns is read in each of them.
+    sheet = Sheet(name=name, rows=rows)
+    sheet.merged_headers = {(r, c): origin for (r, c), origin in covered.items() if r <= MAX_HEADER_SCAN}
+    return sheet
+
+
+def _read_csv(content: bytes) -> Sheet:
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        # Legacy files saved by Excel in the Windows code page (TCVN3 / VNI bytes): Latin-1 keeps every byte.
+        text = content.decode("cp1252", errors="replace") if b"\x81" not in content else content.decode("latin-1")
+    if "\x00" in text:
+        raise FileRefused("Tệp bị hỏng hoặc không phải tệp CSV/Excel: không đọc được.")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows = []
+    for number, values in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+        if any(v.strip() for v in values):
+            rows.append((number, values))
+    sheet = Sheet(name="CSV", rows=rows)
+    sheet.merged_headers = {}
+    return sheet
+
+
+def _hygiene(sheet: Sheet) -> None:
+    """NFC, trimmed, legacy encodings converted (one decision for the whole file)."""
+    texts = [v for _n, values in sheet.rows for v in values if isinstance(v, str) and not isinstance(v, Formula)]
+    encoding = legacy.detect_file(t for t in texts if not t.isascii())
+    sheet.encoding = encoding
+    converted = 0
+    for _number, values in sheet.rows:
+        for index, value in enumerate(values):
+            if isinstance(value, str) and not isinstance(value, Formula):
+                if encoding and legacy.looks_legacy(value, encoding):
+                    value = legacy.to_unicode(value, encoding)[0]
+                    converted += 1
+                values[index] = clean(value.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")
+                                      if not encoding else value)
+    sheet.converted_cells = converted
+    if encoding:
+        sheet.notes.append(f"Đã chuyển {converted} ô từ bảng mã {'TCVN3 (ABC)' if encoding == 'tcvn3' else 'VNI'} "
+                           "sang Unicode.")
+
+
+# Headers ------------------------------------------------------------------------------------------
+
+def header_key(text) -> str:
+    """Case, diacritics, spacing and punctuation ignored: "Họ và tên" == "HO VA TEN" == "ho_va_ten"."""
+    return re.sub(r"[^a-z0-9]", "", search_key(str(text or "")))
+
+
+@dataclass
+class HeaderMatch:
+    row: int  # index in sheet.rows of the (last) header row
+    columns: dict[str, int]  # field name -> column index
+    labels: dict[str, str]  # field name -> the header text in the file
+    unused: list[str]
+
+
+def match_headers(sheet: Sheet, variants: dict[str, list[str]]) -> HeaderMatch | None:
+    """Find the header row among the first rows (titles above it are skipped) and map its columns."""
+    keyed = {header_key(v): name for name, names in variants.items() for v in names}
+    best: HeaderMatch | None = None
+    for index in range(min(len(sheet.rows), MAX_HEADER_SCAN)):
+        texts = _header_texts(sheet, index)
+        columns: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        unused = []
+        for column, text in enumerate(texts):
+            if not text:
+                continue
+            name = keyed.get(header_key(text)) or keyed.get(header_key(re.sub(r"\(.*?\)", "", text)))
+            if name and name not in columns:
+                columns[name] = column
+                labels[name] = text
+            else:
+                unused.append(text)
+        if len(columns) >= 2 and (best is None or len(columns) > len(best.columns)):
+            best = HeaderMatch(row=index, columns=columns, labels=labels, unused=unused)
+        # Two-row headers: a merged group title above sub-headings ("Ngày" over "vào Đảng" | "chính thức").
+        if index + 1 < len(sheet.rows):
+            combined = _combined_texts(sheet, index)
+            if combined:
+                columns2, labels2, unused2 = {}, {}, []
+                for column, text in enumerate(combined):
+                    if not text:
+                        continue
+                    name = keyed.get(header_key(text)) or keyed.get(header_key(re.sub(r"\(.*?\)", "", text)))
+                    if name and name not in columns2:
+                        columns2[name] = column
+                        labels2[name] = text
+                    else:
+                        unused2.append(text)
+                if len(columns2) > len(best.columns if best else {}) and len(columns2) >= 2:
+                    best = HeaderMatch(row=index + 1, columns=columns2, labels=labels2, unused=unused2)
+    return best
+
+
+def _header_texts(sheet: Sheet, index: int) -> list[str]:
+    number, values = sheet.rows[index]
+    texts = []
+    for column, value in enumerate(values, start=1):
+        if value is MERGED:
+            origin = sheet.merged_headers.get((number, column))
+            value = _value_at(sheet, *origin) if origin else ""
+        texts.append(clean(str(value)) if value not in (None, MERGED) else "")
+    return texts
+
+
+def _value_at(sheet: Sheet, row: int, column: int):
+    for number, values in sheet.rows:
+        if number == row:
+            return values[column - 1] if column - 1 < len(values) else None
+    return None
+
+
+def _combined_texts(sheet: Sheet, index: int) -> list[str] | None:
+    top = _header_texts(sheet, index)
+    number, _values = sheet.rows[index]
+    next_number, _next = sheet.rows[index + 1]
+    if next_number != number + 1:
+        return None
+    below = _header_texts(sheet, index + 1)
+    merged_top = {c for (r, c) in sheet.merged_headers if r == number} | {
+        origin[1] for (r, _c), origin in sheet.merged_headers.items() if r == number}
+    if not merged_top:
+        return None
+    width = max(len(top), len(below))
+    top += [""] * (width - len(top))
+    below += [""] * (width - len(below))
+    out = []
+    for column in range(width):
+        if below[column] and (column + 1) in merged_top:
+            out.append(f"{top[column]} {below[column]}".strip())
+        else:
+            out.append(top[column] or below[column])
+    return out
+
+
+# Values -------------------------------------------------------------------------------------------
+
+class BadValue(Exception):
+    """A value that cannot be read; ``str()`` is the Vietnamese reason."""
+
+
+EXCEL_EPOCH = date(1899, 12, 30)
+_DATE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+
+
+def check_cell(value):
+    if value is MERGED:
+        raise BadValue("Ô nằm trong vùng gộp ô (merge): mỗi dòng cần giá trị riêng.")
+    if isinstance(value, Formula):
+        raise BadValue(f"Ô chứa công thức ({value[:40]}) thay vì giá trị: hãy sao chép và dán dạng giá trị.")
+    return value
+
+
+def parse_text(value) -> str:
+    value = check_cell(value)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    return clean(str(value))
+
+
+def parse_digits(value) -> str:
+    """Citizen ID, card number: digits kept as text (leading zeros lost by Excel are not restored)."""
+    text = parse_text(value).replace(" ", "").replace(".", "")
+    if text.startswith("'"):
+        text = text[1:]
+    return text
+
+
+def parse_date(value, *, today: date | None = None) -> date | None:
+    value = check_cell(value)
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _serial(value)
+    text = clean(str(value))
+    if re.fullmatch(r"\d{5}(\.0+)?", text):
+        return _serial(float(text))
+    match = _DATE.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        if len(match.group(3)) == 2:
+            pivot = (today or date.today()).year % 100
+            year += 2000 if year <= pivot else 1900
+        return _make(year, month, day, text)
+    match = _ISO.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        return _make(year, month, day, text)
+    raise BadValue(f"Không đọc được ngày “{text}”: viết dạng ngày/tháng/năm, ví dụ 05/09/1990.")
+
+
+def _serial(number: float) -> date:
+    if not 1 <= number <= 2958465:
+        raise BadValue(f"Số ngày Excel {number:g} không hợp lệ.")
+    return EXCEL_EPOCH + timedelta(days=int(number))
+
+
+def _make(year: int, month: int, day: int, text: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise BadValue(f"Ngày “{text}” không có thật (ngày/tháng/năm).") from None
+
+
+# Synonyms offices use for some codes, keyed by header_key of the text.
+SYNONYMS: dict[str, dict[str, str]] = {
+    "gender": {"nu": "female", "f": "female", "m": "male", "nam": "male"},
+    "general_education": {"1212": "upper_secondary", "1010": "upper_secondary", "912": "lower_secondary",
+                          "910": "lower_secondary", "712": "lower_secondary", "512": "primary",
+                          "thpt": "upper_secondary", "thcs": "lower_secondary"},
+    "professional": {"cunhan": "bachelor", "kysu": "bachelor", "thacsy": "master", "tiensy": "doctor",
+                     "khong": "none", "trungcapchuyennghiep": "intermediate"},
+    "political_theory": {"caocap": "advanced", "cunhan": "advanced", "khong": "none", "chuaqua": "none"},
+    "religion": {"khongtongiao": "none", "thienchua": "catholicism", "thienchuagiao": "catholicism",
+                 "phat": "buddhism", "dao phat": "buddhism", "daophat": "buddhism"},
+}
+
+
+def code_index(list_name: str, entries=None) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for code, text in (entries if entries is not None else LISTS[list_name]):
+        index[header_key(code)] = code
+        index[header_key(text)] = code
+    index.update(SYNONYMS.get(list_name, {}))
+    return index
+
+
+def parse_code(value, list_name: str, *, index: dict[str, str] | None = None, default: str = "") -> str:
+    text = parse_text(value)
+    if not text:
+        return default
+    index = index or code_index(list_name)
+    found = index.get(header_key(text))
+    if found is None:
+        raise BadValue(f"Giá trị “{text}” không có trong danh mục.")
+    return found
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)

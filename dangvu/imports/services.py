@@ -1,0 +1,233 @@
+"""Import batches: upload, preview, commit (inline or in a background process), rollback.
+
+Rollback never erases: ledger events the batch wrote are voided with a reason (``member_void_event``),
+profile fields it changed are set back (``member_update_profile``), dated values it changed get their
+previous value again (``member_set_value``). Members the batch created stay as records whose only
+events are void, so their status is "not a member". Organisation batches cannot be rolled back yet
+(the organisation services have no way to void a founding).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from dangvu.access.policies import MEMBER_WRITERS, STRUCTURE_WRITERS, has_role
+from dangvu.audit.models import AuditAction
+from dangvu.audit.services import audit_record
+from dangvu.common.text import clean
+from dangvu.imports import engine
+from dangvu.imports.models import BatchStatus, ImportBatch, ImportKind, ImportRow
+from dangvu.members.models import LedgerEvent, Member, MemberValue, ValueAttribute
+from dangvu.members.services import member_set_value, member_update_profile, member_void_event
+from dangvu.rules.engine import RuleViolation
+
+# Files with more data rows than this are committed in a background process.
+BACKGROUND_ROWS = 500
+WRITERS = {ImportKind.MEMBERS: MEMBER_WRITERS, ImportKind.ORGANISATIONS: STRUCTURE_WRITERS}
+
+
+class ImportRefused(Exception):
+    """A batch operation that cannot be done; ``str()`` is the Vietnamese message."""
+
+
+def may_import(user, kind: str | None = None) -> bool:
+    if kind is None:
+        return has_role(user, MEMBER_WRITERS)
+    return has_role(user, WRITERS[ImportKind(kind)])
+
+
+def batch_create(*, user, kind: str, file_name: str, content: bytes) -> ImportBatch:
+    return ImportBatch.objects.create(kind=kind, file_name=clean(os.path.basename(file_name))[:255] or "tệp",
+                                      content=content, file_sha256=hashlib.sha256(content).hexdigest(),
+                                      created_by=user)
+
+
+def batch_preview(batch: ImportBatch, *, user, progress=None) -> engine.Report:
+    report = engine.run_batch(batch, user=user, dry_run=True, progress=progress)
+    engine.finish(batch, report, dry_run=True)
+    return report
+
+
+def batch_commit(batch: ImportBatch, *, user, progress=None) -> engine.Report:
+    """Write the batch (in this process). Status RUNNING is stored first, outside the transaction."""
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status__in=[BatchStatus.PREVIEWED, BatchStatus.QUEUED,
+                                                                  BatchStatus.UPLOADED, BatchStatus.INVALID,
+                                                                  BatchStatus.FAILED])
+    if not claimed.update(status=BatchStatus.RUNNING, worker_pid=os.getpid(), started_at=timezone.now()):
+        raise ImportRefused("Lô này đã được ghi hoặc đang được ghi.")
+    batch.refresh_from_db()
+
+    def tick(done, total, phase):
+        engine.write_progress(batch.pk, done, total, phase)
+        if progress:
+            progress(done, total, phase)
+
+    tick(0, batch.total_rows, "start")
+    try:
+        report = engine.run_batch(batch, user=user, dry_run=False, progress=tick)
+    except BaseException:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, finished_at=timezone.now())
+        raise
+    engine.finish(batch, report, dry_run=False)
+    tick(len(report.rows), len(report.rows), "done")
+    return report
+
+
+def batch_start(batch: ImportBatch, *, user) -> str:
+    """Commit now (small files) or in a separate process that outlives the request (large files).
+
+    Returns "inline" or "background"."""
+    mode = getattr(settings, "DANGVU_IMPORT_RUNNER", "auto")
+    if mode == "inline" or (mode == "auto" and batch.total_rows <= BACKGROUND_ROWS):
+        batch_commit(batch, user=user)
+        return "inline"
+    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.QUEUED)
+    engine.write_progress(batch.pk, 0, batch.total_rows, "queued")
+    manage = settings.PROJECT_DIR / "manage.py" if hasattr(settings, "PROJECT_DIR") else None
+    command = ([sys.executable, str(manage)] if manage and manage.exists() else [sys.executable, "-m", "dangvu.cli"])
+    command += ["import", batch.kind, "--batch", str(batch.pk), "--user", user.get_username(), "--quiet"]
+    log = open(engine.progress_path(batch.pk).with_suffix(".log"), "ab")  # noqa: SIM115 - handed to the child
+    subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
+                     env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
+                                                                                   "dangvu.settings")})
+    log.close()
+    return "background"
+
+
+def batch_state(batch: ImportBatch) -> dict:
+    """What the progress bar shows: done/total and whether a running worker is still alive."""
+    progress = engine.read_progress(batch.pk) or {}
+    total = progress.get("total") or batch.total_rows or 0
+    done = progress.get("done", 0)
+    if batch.status in (BatchStatus.COMMITTED, BatchStatus.FAILED, BatchStatus.ROLLED_BACK):
+        done = total = batch.total_rows
+    alive = True
+    if batch.status == BatchStatus.RUNNING and batch.worker_pid:
+        try:
+            os.kill(batch.worker_pid, 0)
+        except ProcessLookupError:
+            alive = False
+        except PermissionError:
+            alive = True
+    percent = int(done * 100 / total) if total else (100 if batch.status == BatchStatus.COMMITTED else 0)
+    return {"done": done, "total": total, "percent": min(percent, 100), "phase": progress.get("phase", ""),
+            "alive": alive,
+            "finished": batch.status in (BatchStatus.COMMITTED, BatchStatus.FAILED, BatchStatus.ROLLED_BACK)
+            or not alive}
+
+
+# Rollback -------------------------------------------------------------------------------------------
+
+def _provenance(batch: ImportBatch, model) -> list[ImportRow]:
+    return list(batch.rows.filter(content_type=ContentType.objects.get_for_model(model)).order_by("-id"))
+
+
+def rollback_blockers(batch: ImportBatch) -> list[str]:
+    """What recorded later depends on the batch (empty: it may be rolled back)."""
+    if batch.status != BatchStatus.COMMITTED:
+        return [f"Lô đang ở trạng thái “{batch.get_status_display()}”: chỉ hoàn tác được lô đã ghi."]
+    if batch.kind != ImportKind.MEMBERS:
+        return ["Lô tổ chức đảng chưa hoàn tác được: hệ thống chưa có cách hủy quyết định thành lập tổ chức; "
+                "hãy ghi quyết định giải thể trên trang tổ chức."]
+    blockers = []
+    member_ids = {r.object_id for r in _provenance(batch, Member)}
+    event_ids = {r.object_id for r in _provenance(batch, LedgerEvent)}
+    value_ids = {r.object_id for r in _provenance(batch, MemberValue)}
+    member_ids |= set(LedgerEvent.objects.filter(pk__in=event_ids).values_list("member_id", flat=True))
+    member_ids |= set(MemberValue.objects.filter(pk__in=value_ids).values_list("member_id", flat=True))
+    names = dict(Member.objects.filter(pk__in=member_ids).values_list("pk", "full_name"))
+    later_events = (LedgerEvent.objects.filter(member_id__in=member_ids, voided_at__isnull=True,
+                                               recorded_at__gt=batch.finished_at).exclude(pk__in=event_ids)
+                    .values_list("member_id", "kind", "effective_date"))
+    for member_id, kind, day in later_events:
+        blockers.append(f"{names.get(member_id)}: sự kiện “{dict(LedgerEvent._meta.get_field('kind').choices)[kind]}"
+                        f"” ngày {day:%d/%m/%Y} được ghi sau lô này.")
+    later_values = (MemberValue.objects.filter(member_id__in=member_ids, voided_at__isnull=True,
+                                               recorded_at__gt=batch.finished_at).exclude(pk__in=value_ids)
+                    .values_list("member_id", "attribute"))
+    for member_id, attribute in later_values:
+        blockers.append(f"{names.get(member_id)}: “{ValueAttribute(attribute).label}” được cập nhật sau lô này.")
+    for row in _provenance(batch, Member):
+        if row.action != ImportRow.Action.UPDATED:
+            continue
+        member = Member.objects.get(pk=row.object_id)
+        for name, value in row.before.get("after", {}).items():
+            current = getattr(member, name)
+            if (current.isoformat() if hasattr(current, "isoformat") else current) != value:
+                blockers.append(f"{member.full_name}: “{Member._meta.get_field(name).verbose_name}” đã được sửa sau "
+                                "lô này.")
+    later_batches = ImportRow.objects.filter(batch__status=BatchStatus.COMMITTED, batch__id__gt=batch.pk,
+                                             content_type=ContentType.objects.get_for_model(Member),
+                                             object_id__in=member_ids).values_list("batch_id", flat=True).distinct()
+    for later in later_batches:
+        blockers.append(f"Lô {later} ghi sau lô này cũng thay đổi các đảng viên của lô.")
+    return sorted(set(blockers))
+
+
+@transaction.atomic
+def batch_rollback(batch: ImportBatch, *, user, reason: str) -> ImportBatch:
+    reason = clean(reason)
+    if len(reason) < 5:
+        raise ImportRefused("Cần ghi lý do hoàn tác (ít nhất 5 ký tự).")
+    ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
+    batch.refresh_from_db()
+    blockers = rollback_blockers(batch)
+    if blockers:
+        raise ImportRefused("Không hoàn tác được lô này: " + " ".join(blockers))
+    why = f"Hoàn tác lô nhập {batch.pk} ({batch.file_name}): {reason}"
+    try:
+        for row in _provenance(batch, LedgerEvent):
+            event = LedgerEvent.objects.select_related("member").get(pk=row.object_id)
+            if event.voided_at is None:
+                member_void_event(actor=user, event=event, reason=why)
+        for row in _provenance(batch, MemberValue):
+            if "before" in row.before:
+                item = MemberValue.objects.select_related("member").get(pk=row.object_id)
+                member_set_value(actor=user, member=item.member, attribute=row.before["attribute"],
+                                 value=row.before["before"], valid_from=item.valid_from)
+        for row in _provenance(batch, Member):
+            if row.action == ImportRow.Action.UPDATED:
+                from datetime import date
+
+                member = Member.objects.get(pk=row.object_id)
+                before = {k: (date.fromisoformat(v) if k == "date_of_birth" and v else v)
+                          for k, v in row.before.get("before", {}).items()}
+                member_update_profile(actor=user, member=member, changes=before, correction_basis=why)
+    except RuleViolation as exc:
+        raise ImportRefused(f"Không hoàn tác được lô này: {exc}") from exc
+    batch.status = BatchStatus.ROLLED_BACK
+    batch.rolled_back_at = timezone.now()
+    batch.rolled_back_by = user
+    batch.rollback_reason = reason[:500]
+    batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by", "rollback_reason"])
+    audit_record(actor=user, action=AuditAction.VOID, event_type=f"import_rollback:{batch.kind}", target=batch,
+                 new={"file": batch.file_name, "counts": batch.counts}, reason=why)
+    return batch
+
+
+def batches_for(user):
+    """The batches a user may see: their own; every batch for a system administrator."""
+    from dangvu.access.policies import is_admin
+
+    batches = ImportBatch.objects.defer("content").select_related("created_by")
+    return batches if is_admin(user) else batches.filter(created_by=user)
+
+
+def access_batch(user, pk) -> ImportBatch:
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    if not may_import(user):
+        raise PermissionDenied("Bạn không có quyền nhập dữ liệu.")
+    batch = batches_for(user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404("Không tìm thấy lô nhập dữ liệu.")
+    return batch
