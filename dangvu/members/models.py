@@ -142,7 +142,11 @@ class LedgerEvent(models.Model):
         verbose_name = "sự kiện đảng viên"
         verbose_name_plural = "sự kiện đảng viên"
         ordering = ["effective_date", "id"]
-        indexes = [models.Index(fields=["kind", "effective_date"], name="ledger_kind_date")]
+        indexes = [
+            models.Index(fields=["kind", "effective_date"], name="ledger_kind_date"),
+            # "Has anything been voided since instant t?" decides whether a report must replay ledgers.
+            models.Index(fields=["voided_at"], condition=models.Q(voided_at__isnull=False), name="ledger_voided_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.effective_date:%d/%m/%Y}"
@@ -199,7 +203,10 @@ class MemberValue(models.Model):
 
     class Meta:
         ordering = ["member", "attribute", "valid_from", "id"]
-        indexes = [models.Index(fields=["member", "attribute", "valid_from"], name="value_lookup")]
+        indexes = [
+            # Covering index: the latest value per attribute is read from the index alone (PostgreSQL).
+            models.Index(fields=["member", "attribute", "valid_from", "id"], include=["value"], name="value_lookup_cover"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.attribute}={self.value} từ {self.valid_from:%d/%m/%Y}"

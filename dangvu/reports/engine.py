@@ -6,19 +6,27 @@ oversight and discipline rows come from ``dangvu.oversight.figures``) and counts
 ``dangvu.reports.figures.REGISTRY`` as the records of its population that match it. The drill-down of a
 figure is those very records, so a figure and its list cannot disagree.
 
+The two stock populations (``opening``, ``closing``: every member in scope on a day, tens of thousands)
+are counted in SQL from the same definitions (``dangvu.reports.stock``) and their records are built only
+when a drill-down or an export asks for them (``Populations``); the other populations are few records
+built in Python.
+
 Membership over time: ``MembershipSpell`` is the current derivation of the ledger. When the as-of
 instant is at or after the last ledger write (recorded or voided), the spells are what was known then
-and are read directly; otherwise every ledger concerned is replayed in Python from the events known at
-the instant (``dangvu.members.ledger.replay``), grouped by member, in one pass.
+and are read directly; otherwise the ledgers written after the instant are replayed in Python from the
+events known at the instant (``dangvu.members.ledger.replay``) and every other member is read from the
+spells (see ``_membership``).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Max, Q
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from dangvu.codes.data import AGE_BANDS
@@ -36,10 +44,10 @@ from dangvu.members.models import (
 from dangvu.organisations.models import BASE_TYPES, Organisation, OrganisationEvent
 from dangvu.reports.figures import AGE_CODES, OCCUPATION_GROUPS, REGISTRY, FigureDef
 from dangvu.reports.scope import LineageScope
+from dangvu.reports.stock import STOCK_POPULATIONS, StockQuery, Tally, shapes
 from dangvu.rules.engine import RuleViolation
 
 ACTIVE = {str(s) for s in ACTIVE_STATUSES}
-CHUNK = 900
 GAIN_KINDS = {
     EventKind.ADMISSION: "admission", EventKind.READMISSION: "admission", EventKind.TRANSFER_IN: "transferred_in",
     EventKind.TRANSFER: "transferred_in", EventKind.RESTORATION: "restored", EventKind.ORG_TRANSFER: "org_moved_in",
@@ -89,7 +97,7 @@ class Report:
     date_to: date
     as_of: datetime
     figures: dict[str, int | float]
-    populations: dict[str, list[Record]]
+    populations: MutableMapping[str, list[Record]]
     checks: list[Check]
     confidential: bool
     method: str = "spells"
@@ -101,7 +109,65 @@ class Report:
         return [f for f in REGISTRY.values() if self.confidential or not f.confidential]
 
 
+class Populations(MutableMapping):
+    """The populations of a report by name; a lazy one (the SQL-counted stock) is built on first access,
+    and ``records_for`` can ask it for the records of one figure without building the rest."""
+
+    def __init__(self, data: dict[str, list[Record]] | None = None,
+                 lazy: dict[str, tuple[Callable[[tuple], list[Record]], list[Record]]] | None = None):
+        self._data = dict(data or {})
+        self._lazy = dict(lazy or {})  # name → (records matching a ``match`` tuple, records counted in Python)
+
+    def __getitem__(self, name: str) -> list[Record]:
+        if name not in self._data and name in self._lazy:
+            self._data[name] = self._lazy.pop(name)[0](())
+        return self._data[name]
+
+    def __setitem__(self, name: str, records: list[Record]) -> None:
+        self._lazy.pop(name, None)
+        self._data[name] = records
+
+    def __delitem__(self, name: str) -> None:
+        self._lazy.pop(name, None)
+        self._data.pop(name)
+
+    def __iter__(self):
+        yield from self._data
+        yield from (name for name in self._lazy if name not in self._data)
+
+    def __len__(self) -> int:
+        return len(self._data) + len(self._lazy)
+
+    def pending(self, name: str) -> bool:
+        return name in self._lazy
+
+    def matching(self, name: str, match: tuple) -> list[Record]:
+        """The records of ``name`` whose attrs equal ``match``, built only for those."""
+        if name in self._lazy:
+            return self._lazy[name][0](match)
+        return [r for r in self.get(name, []) if all(r.attrs.get(k) == v for k, v in match)]
+
+    def in_python(self, name: str) -> list[Record]:
+        """The records of ``name`` that exist as Python records without asking the database."""
+        return self._lazy[name][1] if name in self._lazy else self.get(name, [])
+
+
 # Members ---------------------------------------------------------------------------------------
+#
+# Three ways to know who belonged where (``compute`` picks one):
+#   "spells"       the ledger had no write after as_of: MembershipSpell is what was known then;
+#   "replay"       as_of is before the last write: the members whose ledger has a row recorded or voided
+#                  after as_of are replayed from the events known at as_of, everybody else is read from
+#                  MembershipSpell (their ledger as known then *is* their ledger now);
+#   "full-replay"  every ledger that touches the scope is replayed (slow; to verify the two others).
+# The stock (opening, closing) of the members read from spells is counted in SQL (``reports.stock``); the
+# Python walk below runs only for the members whose scope or status may change inside the period (a spell
+# boundary in the period, an organisation of theirs changing scope, an event in the period) and for the
+# replayed ones.
+
+ADMISSION_KINDS = (EventKind.ADMISSION, EventKind.READMISSION)
+PROFILE_FIELDS = ("full_name", "gender", "ethnicity", "religion", "date_of_birth", "admitted_on")
+
 
 @dataclass
 class _Segment:
@@ -113,9 +179,11 @@ class _Segment:
 
 
 def _chunks(ids):
-    ids = list(ids)
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i:i + CHUNK]
+    ids = sorted(ids)
+    size = connection.features.max_query_params or 20_000
+    size = min(size - 10, 20_000)
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
 
 
 def _known(queryset, as_of: datetime, *, current: bool):
@@ -126,52 +194,80 @@ def _known(queryset, as_of: datetime, *, current: bool):
 
 def ledger_is_current(as_of: datetime) -> bool:
     """True when nothing was recorded or voided in the ledger after ``as_of``: the spells are as known then."""
-    latest = LedgerEvent.objects.aggregate(r=Max("recorded_at"), v=Max("voided_at"))
-    return all(value is None or value <= as_of for value in latest.values())
+    return not _changed_after(as_of).exists()
 
 
-def _segments_from_spells(scope: LineageScope, opening: date, date_to: date, whole: bool):
-    spells = (MembershipSpell.objects.filter(status__in=ACTIVE, valid_from__lte=date_to)
-              .exclude(valid_to__lte=opening))
-    if not whole:
-        spells = spells.filter(organisation_id__in=scope.candidates)
+def _changed_after(as_of: datetime):
+    """Ledger rows recorded or voided after ``as_of`` (their members' spells are not what was known then)."""
+    return LedgerEvent.objects.filter(Q(recorded_at__gt=as_of) | Q(voided_at__gt=as_of))
+
+
+EVENT_FIELDS = ("member_id", "kind", "effective_date", "organisation_id", "other_province", "decision_number", "id")
+
+
+def _moving(scope: LineageScope, opening: date, date_from: date, date_to: date, *, exclude_after: datetime | None):
+    """Spell segments and window events of the members read from spells whose scope or status may change in
+    (opening, date_to], or who have an event in the period; with their profiles (joined, no id lists)."""
+    candidates = scope.candidate_q("organisation_id")
+    overlapping = (MembershipSpell.objects.filter(status__in=ACTIVE, valid_from__lte=date_to)
+                   .exclude(valid_to__lte=opening))
+    if candidates is not None:
+        overlapping = overlapping.filter(candidates)
+    events = LedgerEvent.objects.filter(voided_at__isnull=True, effective_date__gte=date_from,
+                                        effective_date__lte=date_to)
+    parts = [events]
+    if candidates is not None:
+        # Two queries rather than one with OR: each can use its index (an OR of subqueries cannot).
+        parts = [events.filter(member_id__in=overlapping.values("member_id")),
+                 events.filter(candidates, kind__in=ADMISSION_KINDS)]
+    if exclude_after is not None:
+        changed = _changed_after(exclude_after).values("member_id")
+        overlapping = overlapping.exclude(member_id__in=changed)
+        parts = [part.exclude(member_id__in=changed) for part in parts]
+    selected = Q()
+    for part in parts:
+        selected |= Q(member_id__in=part.values("member_id"))
+    selected |= Q(member_id__in=overlapping.filter(Q(valid_from__gt=opening) | Q(valid_to__lte=date_to))
+                  .values("member_id"))
+    changing = scope.changing(opening, date_to)
+    if changing is None:
+        selected = Q()
+    elif changing:
+        selected |= Q(member_id__in=overlapping.filter(organisation_id__in=sorted(changing)).values("member_id"))
+    spells = overlapping.filter(selected)
+    profile_columns = tuple(f"member__{f}" for f in PROFILE_FIELDS)
+    profiles: dict[int, dict] = {}
     segments: dict[int, list[_Segment]] = defaultdict(list)
-    for member_id, start, stop, org_id, status, exempted in spells.values_list(
-            "member_id", "valid_from", "valid_to", "organisation_id", "status", "is_exempted").order_by(
-            "member_id", "valid_from"):
+    rows = spells.values_list("member_id", "valid_from", "valid_to", "organisation_id", "status", "is_exempted",
+                              *profile_columns).order_by()  # sorted here: ordering in SQL forces an index scan
+    for member_id, start, stop, org_id, status, exempted, *profile in sorted(rows, key=lambda r: (r[0], r[1])):
         segments[member_id].append(_Segment(start, stop, org_id, status, exempted))
-    return segments
+        profiles[member_id] = dict(zip(PROFILE_FIELDS, profile, strict=True))
+    window: dict[int, list[tuple]] = defaultdict(list)
+    rows = {row[6]: row for part in parts for row in part.values_list(*EVENT_FIELDS, *profile_columns).order_by()}
+    for row in sorted(rows.values(), key=lambda r: (r[0], r[2], r[6])):
+        window[row[0]].append(row[:len(EVENT_FIELDS)])
+        profiles.setdefault(row[0], dict(zip(PROFILE_FIELDS, row[len(EVENT_FIELDS):], strict=True)))
+    return segments, window, profiles
 
 
-def _events_in_window(member_ids, date_from: date, date_to: date, as_of: datetime, *, current: bool, whole: bool):
-    fields = ("member_id", "kind", "effective_date", "organisation_id", "other_province", "decision_number", "id")
-    events = _known(LedgerEvent.objects.filter(effective_date__gte=date_from, effective_date__lte=date_to),
-                    as_of, current=current)
-    rows = []
-    if whole:
-        rows = list(events.values_list(*fields))
-    else:
-        for chunk in _chunks(member_ids):
-            rows += list(events.filter(member_id__in=chunk).values_list(*fields))
-    by_member: dict[int, list[tuple]] = defaultdict(list)
-    for row in sorted(rows, key=lambda r: (r[0], r[2], r[6])):
-        by_member[row[0]].append(row)
-    return by_member
-
-
-def _replayed(scope: LineageScope, date_from: date, date_to: date, as_of: datetime, problems: list[str]):
-    """Segments and window events for every member whose ledger touches the candidate organisations,
-    replayed from the events known at ``as_of``."""
-    touching = (LedgerEvent.objects.filter(recorded_at__lte=as_of)
-                .filter(Q(organisation_id__in=scope.candidates) | Q(from_organisation_id__in=scope.candidates))
-                .values_list("member_id", flat=True).distinct())
-    member_ids = set(touching)
+def _replayed(scope: LineageScope, date_from: date, date_to: date, as_of: datetime, problems: list[str], *,
+              changed_only: bool):
+    """Segments and window events for every member whose ledger touches the candidate organisations (only
+    those whose ledger changed after ``as_of`` when ``changed_only``), replayed from the events known then."""
+    touching = LedgerEvent.objects.filter(recorded_at__lte=as_of)
+    candidates = scope.candidate_q("organisation_id")
+    if candidates is not None:
+        touching = touching.filter(candidates | scope.candidate_q("from_organisation_id"))
+    if changed_only:
+        touching = touching.filter(member_id__in=_changed_after(as_of).values("member_id"))
     all_events: dict[int, list[LedgerEvent]] = defaultdict(list)
-    for chunk in _chunks(member_ids):
-        for event in _known(LedgerEvent.objects.filter(member_id__in=chunk), as_of, current=False).only(
-                "id", "member_id", "kind", "effective_date", "organisation_id", "ceremony_date", "decision_date",
-                "external_place", "details", "other_province", "decision_number"):
-            all_events[event.member_id].append(event)
+    for event in _known(LedgerEvent.objects.filter(member_id__in=touching.values("member_id")), as_of,
+                        current=False).only(
+            "id", "member_id", "kind", "effective_date", "organisation_id", "ceremony_date", "decision_date",
+            "external_place", "details", "other_province", "decision_number").order_by("member_id", "effective_date",
+                                                                                      "id"):
+        all_events[event.member_id].append(event)
     segments: dict[int, list[_Segment]] = {}
     window: dict[int, list[tuple]] = {}
     for member_id, events in all_events.items():
@@ -196,14 +292,18 @@ def _segment_on(segments: list[_Segment], day: date) -> _Segment | None:
     return None
 
 
-def _values(member_ids, date_to: date, as_of: datetime, *, current: bool, whole: bool):
-    """member → attribute → [(valid_from, value)] known at ``as_of``."""
+def _values(member_ids, date_to: date, as_of: datetime, *, current: bool, subquery=None):
+    """member → attribute → [(valid_from, value)] known at ``as_of``, for ``member_ids`` and the members
+    of ``subquery`` (a ``values("member_id")`` queryset)."""
     values: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     query = _known(MemberValue.objects.filter(valid_from__lte=date_to), as_of, current=current)
     fields = ("member_id", "attribute", "valid_from", "value")
-    rows = (list(query.values_list(*fields)) if whole else
-            [row for chunk in _chunks(member_ids) for row in query.filter(member_id__in=chunk).values_list(*fields)])
-    for member_id, attribute, valid_from, value in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
+    rows = []
+    if subquery is not None:
+        rows += list(query.filter(member_id__in=subquery).values_list(*fields, "id"))
+    for chunk in _chunks(set(member_ids)):
+        rows += list(query.filter(member_id__in=chunk).values_list(*fields, "id"))
+    for member_id, attribute, valid_from, value, _pk in sorted(set(rows), key=lambda r: (r[0], r[1], r[2], r[4])):
         if attribute in BOOLEAN_ATTRIBUTES:
             value = value == "1"
         values[member_id][attribute].append((valid_from, value))
@@ -241,6 +341,7 @@ def _join_era(day: date | None) -> str:
 
 
 def _person_attrs(profile: dict, history: dict, day: date) -> dict:
+    """The attributes of a member on ``day`` (``reports.stock.ATTRIBUTES`` gives the same ones in SQL)."""
     occupation = _value_on(history, "occupation", day) or "unknown"
     age = age_in_years(profile["date_of_birth"], day) if profile.get("date_of_birth") else None
     ethnicity = profile.get("ethnicity") or "unknown"
@@ -261,97 +362,139 @@ def _person_attrs(profile: dict, history: dict, day: date) -> dict:
     }
 
 
-def _membership(scope: LineageScope, date_from: date, date_to: date, as_of: datetime, use_spells: bool,
-                problems: list[str]) -> dict[str, list[Record]]:
-    opening = date_from - timedelta(days=1)
-    whole = scope.root.parent_id is None and len(scope.candidates) == len(scope.orgs)
-    if use_spells:
-        segments = _segments_from_spells(scope, opening, date_to, whole)
-        admitted_ids = set(_known(LedgerEvent.objects.filter(
-            kind__in=(EventKind.ADMISSION, EventKind.READMISSION), effective_date__gte=date_from,
-            effective_date__lte=date_to, organisation_id__in=scope.candidates), as_of, current=True)
-            .values_list("member_id", flat=True))
-        window = _events_in_window(set(segments) | admitted_ids, date_from, date_to, as_of, current=True, whole=whole)
-    else:
-        segments, window = _replayed(scope, date_from, date_to, as_of, problems)
+@dataclass
+class _Walk:
+    opening: _Segment | None
+    closing: _Segment | None
+    flows: list  # (day, flow, event, segment)
+    recognitions: list  # (day, event, segment)
+    admissions: list  # events
 
-    populations: dict[str, list[Record]] = {k: [] for k in ("opening", "closing", "flows", "admissions",
-                                                            "recognitions", "admitting")}
-    closing_ids: dict[int, _Segment] = {}
+
+def _walk(segs: list[_Segment], events: list[tuple], scope: LineageScope, opening: date, date_to: date) -> _Walk:
+    """One member through the period: in scope at the start and the end, and every crossing of the scope."""
+    by_day: dict[date, list[tuple]] = defaultdict(list)
+    admissions = []
+    for event in events:
+        by_day[event[2]].append(event)
+        if event[1] in ADMISSION_KINDS and scope.contains(event[3], event[2]):
+            admissions.append(event)
+
+    def inside(day: date) -> _Segment | None:
+        seg = _segment_on(segs, day)
+        return seg if seg is not None and seg.status in ACTIVE and scope.contains(seg.org_id, day) else None
+
+    days = {opening, date_to, *by_day}
+    boundaries: set[date] = set()
+    org_days: set[date] = set()
+    for seg in segs:
+        boundaries.add(seg.start)
+        if seg.stop:
+            boundaries.add(seg.stop)
+        org_days.update(d for d in scope.change_days(seg.org_id) if opening < d <= date_to)
+    days.update(org_days)
+    days.update(d for d in boundaries if opening < d <= date_to)
+    previous = first = inside(opening)
+    flows, recognitions = [], []
+    for day in sorted(d for d in days if d > opening):
+        current = inside(day)
+        if (previous is None) != (current is None):
+            gain = current is not None
+            table = GAIN_KINDS if gain else LOSS_KINDS
+            todays = by_day.get(day, [])
+            event = next((e for e in todays if e[1] in table), None)
+            if event is not None:
+                flow = table[event[1]]
+            elif day in org_days or day not in boundaries:
+                flow = "org_moved_in" if gain else "org_moved_out"
+            else:
+                flow = "unexplained"
+            flows.append((day, flow, event, current or previous))
+        if current is not None:
+            for event in by_day.get(day, []):
+                if event[1] == EventKind.RECOGNITION:
+                    recognitions.append((day, event, current))
+        previous = current
+    return _Walk(first, inside(date_to), flows, recognitions, admissions)
+
+
+@dataclass
+class _Membership:
+    populations: dict[str, list[Record]]
+    stock: StockQuery | None  # the SQL side of the stock (None: every member went through Python)
+    extra: dict[str, list[Record]]  # the stock members counted in Python (replayed), by population
+    days: dict[str, date]
+
+
+def _membership(scope: LineageScope, date_from: date, date_to: date, as_of: datetime, mode: str,
+                problems: list[str]) -> _Membership:
+    opening = date_from - timedelta(days=1)
+    current = mode == "spells"
+    replayed_segments: dict[int, list[_Segment]] = {}
+    replayed_window: dict[int, list[tuple]] = {}
+    if mode != "spells":
+        replayed_segments, replayed_window = _replayed(scope, date_from, date_to, as_of, problems,
+                                                       changed_only=mode == "replay")
+    segments: dict[int, list[_Segment]] = {}
+    window: dict[int, list[tuple]] = {}
+    profiles: dict[int, dict] = {}
+    if mode != "full-replay":
+        segments, window, profiles = _moving(scope, opening, date_from, date_to,
+                                             exclude_after=as_of if mode == "replay" else None)
+
+    populations: dict[str, list[Record]] = {k: [] for k in ("flows", "admissions", "recognitions", "admitting")}
+    stock_segments: dict[str, dict[int, _Segment]] = {"opening": {}, "closing": {}}
     admissions: list[tuple[int, tuple]] = []
     flows: list[tuple[int, date, str, tuple | None, _Segment | None]] = []
-    for member_id in set(segments) | set(window):
-        segs = segments.get(member_id, [])
-        events = window.get(member_id, [])
-        by_day: dict[date, list[tuple]] = defaultdict(list)
-        for event in events:
-            by_day[event[2]].append(event)
-            if event[1] in (EventKind.ADMISSION, EventKind.READMISSION) and scope.contains(event[3], event[2]):
-                admissions.append((member_id, event))
+    recognitions: list[tuple[int, date, tuple, _Segment]] = []
+    for source_segments, source_window, in_python in ((segments, window, False),
+                                                      (replayed_segments, replayed_window, True)):
+        for member_id in set(source_segments) | set(source_window):
+            walk = _walk(source_segments.get(member_id, []), source_window.get(member_id, []), scope, opening,
+                         date_to)
+            admissions += [(member_id, event) for event in walk.admissions]
+            flows += [(member_id, *flow) for flow in walk.flows]
+            recognitions += [(member_id, *recognition) for recognition in walk.recognitions]
+            if in_python:
+                if walk.opening is not None:
+                    stock_segments["opening"][member_id] = walk.opening
+                if walk.closing is not None:
+                    stock_segments["closing"][member_id] = walk.closing
 
-        def inside(day: date, segs=segs) -> _Segment | None:
-            seg = _segment_on(segs, day)
-            return seg if seg is not None and seg.status in ACTIVE and scope.contains(seg.org_id, day) else None
+    python_stock = set(stock_segments["opening"]) | set(stock_segments["closing"])
+    needed = python_stock | {m for m, _e in admissions} | {f[0] for f in flows} | {r[0] for r in recognitions}
+    for chunk in _chunks(needed - set(profiles)):
+        for row in Member.objects.filter(pk__in=chunk).values("pk", *PROFILE_FIELDS):
+            profiles[row.pop("pk")] = row
+    admitted = None
+    if admissions and mode != "full-replay":
+        admitted = _known(LedgerEvent.objects.filter(kind__in=ADMISSION_KINDS, effective_date__gte=date_from,
+                                                     effective_date__lte=date_to), as_of, current=True)
+        candidates = scope.candidate_q("organisation_id")
+        if candidates is not None:
+            admitted = admitted.filter(candidates)
+        admitted = admitted.values("member_id")
+    replayed_admitted = {m for m, _e in admissions if m in replayed_segments or m in replayed_window}
+    histories = _values(set(stock_segments["closing"]) | (replayed_admitted if admitted is not None
+                                                          else {m for m, _e in admissions}),
+                        date_to, as_of, current=current, subquery=admitted)
+    first_admitted = _first_admissions(set(stock_segments["closing"]), as_of, current=current)
 
-        days = {opening, date_to, *by_day}
-        boundaries: set[date] = set()
-        org_days: set[date] = set()
-        for seg in segs:
-            boundaries.add(seg.start)
-            if seg.stop:
-                boundaries.add(seg.stop)
-            org_days.update(d for d in scope.change_days(seg.org_id) if opening < d <= date_to)
-        days.update(org_days)
-        days.update(d for d in boundaries if opening < d <= date_to)
-        previous = inside(opening)
-        if previous is not None:
-            populations["opening"].append(_member_record(member_id, previous, opening, "Đầu kỳ", scope))
-        for day in sorted(d for d in days if d > opening):
-            current = inside(day)
-            if (previous is None) != (current is None):
-                gain = current is not None
-                table = GAIN_KINDS if gain else LOSS_KINDS
-                todays = by_day.get(day, [])
-                event = next((e for e in todays if e[1] in table), None)
-                if event is not None:
-                    flow = table[event[1]]
-                elif day in org_days or day not in boundaries:
-                    flow = "org_moved_in" if gain else "org_moved_out"
-                else:
-                    flow = "unexplained"
-                flows.append((member_id, day, flow, event, current or previous))
-            if current is not None:
-                for event in by_day.get(day, []):
-                    if event[1] == EventKind.RECOGNITION:
-                        populations["recognitions"].append(Record(
-                            "member", f"m{member_id}", "", day, scope.name(current.org_id),
-                            f"Công nhận đảng viên chính thức – {event[5]}", {}, member_id, current.org_id))
-            previous = current
-        closing = inside(date_to)
-        if closing is not None:
-            closing_ids[member_id] = closing
-
-    needed = set(closing_ids) | {m for m, _e in admissions} | {f[0] for f in flows} | {
-        r.member_id for r in populations["opening"]} | {r.member_id for r in populations["recognitions"]}
-    profiles: dict[int, dict] = {}
-    for chunk in _chunks(needed):
-        for row in Member.objects.filter(pk__in=chunk).values(
-                "pk", "full_name", "gender", "ethnicity", "religion", "date_of_birth", "admitted_on"):
-            profiles[row["pk"]] = row
-    histories = _values(set(closing_ids) | {m for m, _e in admissions}, date_to, as_of,
-                        current=use_spells, whole=whole and len(closing_ids) > 5000)
-    first_admitted = _first_admissions(set(closing_ids), as_of, current=use_spells)
-
-    for record in populations["opening"] + populations["recognitions"]:
-        record.label = profiles.get(record.member_id, {}).get("full_name", "")
-    for member_id, seg in closing_ids.items():
+    extra: dict[str, list[Record]] = {"opening": [], "closing": []}
+    for member_id, seg in stock_segments["opening"].items():
+        extra["opening"].append(_member_record(member_id, seg, opening, "Đầu kỳ", scope, profiles.get(member_id)))
+    for member_id, seg in stock_segments["closing"].items():
         profile = profiles.get(member_id, {})
         attrs = _person_attrs(profile, histories.get(member_id, {}), date_to)
         attrs.update(status=seg.status, exempted=seg.exempted,
                      joined=_join_era(first_admitted.get(member_id) or profile.get("admitted_on")))
         record = _member_record(member_id, seg, date_to, "Cuối kỳ", scope, profile)
         record.attrs = attrs
-        populations["closing"].append(record)
+        extra["closing"].append(record)
+    for member_id, day, event, seg in recognitions:
+        populations["recognitions"].append(Record(
+            "member", f"m{member_id}", profiles.get(member_id, {}).get("full_name", ""), day, scope.name(seg.org_id),
+            f"Công nhận đảng viên chính thức – {event[5]}", {}, member_id, seg.org_id))
     admitting: dict[int, str] = {}
     for member_id, event in admissions:
         _m, kind, day, org_id, _other, number, _pk = event
@@ -378,9 +521,19 @@ def _membership(scope: LineageScope, date_from: date, date_to: date, as_of: date
         populations["flows"].append(Record(
             "member", f"m{member_id}", profiles.get(member_id, {}).get("full_name", ""), day,
             scope.name(seg.org_id if seg else None), description, attrs, member_id, seg.org_id if seg else None))
-    for records in populations.values():
-        records.sort(key=lambda r: (r.day or date.min, r.label, r.key))
-    return populations
+    for records in (*populations.values(), *extra.values()):
+        records.sort(key=_record_order)
+    stock = None
+    if mode != "full-replay":
+        stock = StockQuery(scope, as_of, current=current, exclude_changed_after=mode == "replay")
+    else:
+        populations.update(extra)
+        extra = {"opening": [], "closing": []}
+    return _Membership(populations, stock, extra, {"opening": opening, "closing": date_to})
+
+
+def _record_order(record: Record):
+    return (record.day or date.min, record.label, record.key)
 
 
 def _first_admissions(member_ids, as_of: datetime, *, current: bool) -> dict[int, date]:
@@ -411,12 +564,14 @@ def _organisations(scope: LineageScope, date_from: date, date_to: date, as_of: d
                               {"org_type": org_type, "is_base": org_type in BASE_TYPES}, None, org_id))
     events = (OrganisationEvent.objects.filter(kind__in=("founding", "dissolution", "merger"),
                                                effective_date__gte=date_from, effective_date__lte=date_to,
-                                               organisation_id__in=scope.candidates, recorded_at__lte=as_of)
+                                               recorded_at__lte=as_of)
               .exclude(voided_at__lte=as_of).order_by("effective_date", "id")
               .values_list("organisation_id", "kind", "effective_date", "decision_number"))
     changes = []
     labels = {"founding": "Thành lập", "dissolution": "Giải thể", "merger": "Sáp nhập"}
     for org_id, kind, day, number in events:
+        if org_id not in scope.candidates:
+            continue
         probe = day if kind == "founding" else day - timedelta(days=1)
         if not scope.strictly_inside(org_id, probe):
             continue
@@ -431,32 +586,32 @@ def _matches(record: Record, figure: FigureDef) -> bool:
     return all(record.attrs.get(name) == value for name, value in figure.match)
 
 
-def count_figures(populations: dict[str, list[Record]], oversight: dict[str, int] | None) -> dict[str, int | float]:
+def tally(name: str, records: list[Record]) -> Tally:
+    """Count ``records`` the way the registry asks of population ``name``."""
+    counts, means = shapes(name)
+    return Tally().add_records(records, counts, means)
+
+
+def count_figures(populations: MutableMapping[str, list[Record]], oversight: dict[str, int] | None,
+                  tallies: dict[str, Tally] | None = None) -> dict[str, int | float]:
+    """Every figure of the registry: from ``tallies`` for the populations counted in SQL, else by counting
+    the population's records."""
+    tallies = dict(tallies or {})
     figures: dict[str, int | float] = {}
-    counters: dict[str, Counter] = {}
-    for name, records in populations.items():
-        counter: Counter = Counter()
-        for record in records:
-            for key, value in record.attrs.items():
-                if isinstance(value, (str, bool)) or value is None:
-                    counter[(key, value)] += 1
-        counters[name] = counter
     for figure in REGISTRY.values():
         if figure.population == "oversight":
             if oversight is not None:
                 figures[figure.id] = oversight.get(figure.id, 0)
             continue
-        records = populations.get(figure.population, [])
+        counted = tallies.get(figure.population)
+        if counted is None:
+            counted = tallies[figure.population] = tally(figure.population, populations.get(figure.population, []))
+        keys = tuple(name for name, _v in figure.match)
+        values = tuple(value for _n, value in figure.match)
         if figure.kind == "mean":
-            values = [r.attrs.get(figure.value) for r in records if _matches(r, figure)]
-            values = [v for v in values if v is not None]
-            figures[figure.id] = round(sum(values) / len(values), 1) if values else 0
-        elif not figure.match:
-            figures[figure.id] = len(records)
-        elif len(figure.match) == 1:
-            figures[figure.id] = counters[figure.population][figure.match[0]]
+            figures[figure.id] = counted.mean(keys, values, figure.value)
         else:
-            figures[figure.id] = sum(1 for r in records if _matches(r, figure))
+            figures[figure.id] = counted.count(keys, values)
     return figures
 
 
@@ -474,7 +629,10 @@ def records_for(report: Report, figure_id: str, *, user=None) -> list[Record]:
             records.append(Record("oversight", row.key, row.label, row.day, "", row.description, {},
                                   member_id, None))
         return records
-    return [r for r in report.populations.get(figure.population, []) if _matches(r, figure)]
+    populations = report.populations
+    if isinstance(populations, Populations):
+        return populations.matching(figure.population, figure.match)
+    return [r for r in populations.get(figure.population, []) if _matches(r, figure)]
 
 
 # Checks ----------------------------------------------------------------------------------------
@@ -528,7 +686,11 @@ def run_checks(report: Report, problems: list[str]) -> list[Check]:
               "members.closing.occupation", codes("occupation"))
     partition("members.closing.status.sum", "Chính thức + dự bị bằng tổng số đảng viên cuối kỳ", "members.closing",
               "members.closing", ["official", "probationary"])
-    outside = [r for r in report.populations.get("closing", []) if r.organisation_id is None]
+    # Members counted in SQL are in scope through their organisation; only Python records can lack one.
+    populations = report.populations
+    closing = (populations.in_python("closing") if isinstance(populations, Populations)
+               else populations.get("closing", []))
+    outside = [r for r in closing if r.organisation_id is None]
     checks.append(Check("scope.subjects", not outside,
                         "Mọi đảng viên, tổ chức được đếm đều thuộc phạm vi báo cáo." if not outside else
                         f"{len(outside)} bản ghi không xác định được tổ chức.", "Mọi đối tượng được đếm thuộc phạm vi"))
@@ -562,23 +724,48 @@ def run_checks(report: Report, problems: list[str]) -> list[Check]:
 # The report --------------------------------------------------------------------------------------
 
 def compute(root: Organisation, date_from: date, date_to: date, as_of: datetime | None = None, *,
-            confidential: bool = True, narrative: bool = True, compare: bool = True) -> Report:
+            confidential: bool = True, narrative: bool = True, compare: bool = True,
+            method: str | None = None) -> Report:
     """Every figure for R, [date_from, date_to] and ``as_of`` (default: now); ``confidential`` adds the
-    oversight and discipline figures (only for readers allowed by ``dangvu.oversight.access``)."""
+    oversight and discipline figures (only for readers allowed by ``dangvu.oversight.access``).
+
+    ``method`` is chosen from ``as_of`` (see ``_membership``); ``"full-replay"`` replays every ledger
+    (slow: for verification)."""
     as_of = as_of or timezone.now()
     scope = LineageScope(root)
     problems: list[str] = []
-    use_spells = ledger_is_current(as_of)
-    populations = _membership(scope, date_from, date_to, as_of, use_spells, problems)
-    populations.update(_organisations(scope, date_from, date_to, as_of))
+    if method is None:
+        method = "spells" if ledger_is_current(as_of) else "replay"
+    assert method in ("spells", "replay", "full-replay"), method
+    membership = _membership(scope, date_from, date_to, as_of, method, problems)
+    data = dict(membership.populations)
+    data.update(_organisations(scope, date_from, date_to, as_of))
+    tallies: dict[str, Tally] = {}
+    lazy = {}
+    if membership.stock is not None:
+        for name in STOCK_POPULATIONS:
+            day = membership.days[name]
+            extra = membership.extra[name]
+            counted = membership.stock.tally(name, day)
+            python = tally(name, extra)
+            for keys, counter in python.counts.items():
+                counted.counts[keys].update(counter)
+            for key, sums in python.sums.items():
+                for values, (total, n) in sums.items():
+                    entry = counted.sums[key][values]
+                    entry[0] += total
+                    entry[1] += n
+            tallies[name] = counted
+            lazy[name] = (_stock_loader(membership.stock, scope, name, day, extra), extra)
+    populations = Populations(data, lazy)
     oversight = None
     if confidential:
         from dangvu.oversight.figures import oversight_figures
 
         oversight = oversight_figures(root, date_from, date_to, as_of)
     report = Report(root=root, date_from=date_from, date_to=date_to, as_of=as_of,
-                    figures=count_figures(populations, oversight), populations=populations, checks=[],
-                    confidential=confidential, method="spells" if use_spells else "replay")
+                    figures=count_figures(populations, oversight, tallies), populations=populations, checks=[],
+                    confidential=confidential, method=method)
     report.checks = run_checks(report, problems)
     if compare:
         length = (date_to - date_from).days + 1
@@ -587,13 +774,27 @@ def compute(root: Organisation, date_from: date, date_to: date, as_of: datetime 
         report.previous = (previous_from, previous_to)
         if Organisation.objects.filter(pk=root.pk, founded_on__lte=previous_to).exists():
             earlier = compute(root, previous_from, previous_to, as_of, confidential=confidential,
-                              narrative=False, compare=False)
+                              narrative=False, compare=False, method=None if method != "full-replay" else method)
             report.comparison = earlier.figures
     if narrative:
         from dangvu.reports.narrative import narrative as write
 
         report.text = write(report)
     return report
+
+
+def _stock_loader(stock: StockQuery, scope: LineageScope, name: str, day: date, extra: list[Record]):
+    """The records of stock population ``name`` matching a ``match`` tuple: from SQL plus the Python ones."""
+    description = "Đầu kỳ" if name == "opening" else "Cuối kỳ"
+
+    def load(match: tuple) -> list[Record]:
+        records = [Record("member", f"m{member_id}", label, day, scope.name(org_id), description, attrs, member_id,
+                          org_id) for member_id, org_id, label, attrs in stock.rows(name, day, match)]
+        records += [r for r in extra if all(r.attrs.get(k) == v for k, v in match)]
+        records.sort(key=_record_order)
+        return records
+
+    return load
 
 
 def as_json(report: Report) -> dict:

@@ -28,6 +28,7 @@ class LineageScope:
         self.orgs = {pk: (code, name, successor, ended) for pk, code, name, successor, ended in
                      Organisation.objects.values_list("pk", "code", "name", "successor_id", "ended_on")}
         self._cache: dict[tuple[int, date], bool] = {}
+        self._change_days: dict[int, list[date]] = {}
         root_paths = {s[2] for s in self._spells.get(root.pk, [])}
         # Organisations that are ever inside, directly or through a successor: the candidates to load.
         inside = {org_id for org_id, spells in self._spells.items()
@@ -40,6 +41,44 @@ class LineageScope:
                     inside.add(pk)
                     changed = True
         self.candidates: set[int] = inside
+        self.root_paths = sorted(root_paths)
+        # Candidates not found by path (predecessors merged into the subtree): the only ones SQL lists by id.
+        by_path = {org_id for org_id, spells in self._spells.items()
+                   if any(s[2].startswith(p) for s in spells for p in root_paths)}
+        self.lineage_only = inside - by_path
+        self.whole = root.parent_id is None and len(inside) == len(self.orgs)
+
+    def candidate_q(self, field: str):
+        """A ``Q`` on ``field`` (an organisation id) for the candidates: their ids when they are few, else a
+        subquery on the spell paths (no long id list); ``None`` when every organisation is a candidate."""
+        from django.db.models import Q
+
+        if self.whole:
+            return None
+        if not self.root_paths or len(self.candidates) <= 1000:
+            # A few ids: one short list lets the database use its indexes on the organisation.
+            return Q(**{f"{field}__in": sorted(self.candidates)})
+        paths = Q()
+        for path in self.root_paths:
+            paths |= Q(path__startswith=path)
+        q = Q(**{f"{field}__in": OrganisationSpell.objects.filter(paths).values("organisation_id")})
+        if self.lineage_only:
+            q |= Q(**{f"{field}__in": sorted(self.lineage_only)})
+        return q
+
+    def lineage_extras(self, day: date) -> set[int]:
+        """Organisations inside R on ``day`` only through a successor (``contains`` but not by path)."""
+        return {org_id for org_id in self.candidates
+                if self.orgs.get(org_id, (None, None, None, None))[2] and self.contains(org_id, day)
+                and not self.strictly_inside(org_id, day)}
+
+    def changing(self, after: date, until: date) -> set[int] | None:
+        """Candidates for which ``contains(org, ·)`` may change on a day in (after, until]; ``None`` when
+        that may happen to every organisation (the root itself changed)."""
+        root_days = self.change_days(self.root.pk)
+        if any(after < d <= until for d in root_days if d is not None):
+            return None
+        return {org_id for org_id in self.candidates if any(after < d <= until for d in self.change_days(org_id))}
 
     def spell(self, org_id: int, day: date):
         starts = self._starts.get(org_id)
@@ -88,6 +127,12 @@ class LineageScope:
         """Days on which ``contains(org_id, ·)`` may change value."""
         if org_id is None:
             return []
+        days = self._change_days.get(org_id)
+        if days is None:
+            days = self._change_days[org_id] = self._compute_change_days(org_id)
+        return days
+
+    def _compute_change_days(self, org_id: int) -> list[date]:
         days = []
         for spells in (self._spells.get(org_id, []), self._spells.get(self.root.pk, [])):
             for start, stop, *_ in spells:
