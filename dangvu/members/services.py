@@ -5,6 +5,7 @@ A refused change raises ``RuleViolation`` and leaves nothing behind."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangvu.audit.models import AuditAction
-from dangvu.audit.services import audit_record
+from dangvu.audit.services import audit_record, audit_record_many
 from dangvu.common.text import clean, person_sort_key, search_key
 from dangvu.members.ledger import replay
 from dangvu.members.models import (
@@ -299,3 +300,228 @@ def member_set_value(*, actor, member: Member, attribute: str, value: Any, valid
     audit_record(actor=actor, action=AuditAction.UPDATE, event_type=f"value:{attribute.value}", target=member,
                  organisation=member.organisation, new={attribute.value: stored, "valid_from": valid_from})
     return item
+
+
+# Bulk admission (imports) -----------------------------------------------------------------------------
+
+@dataclass
+class AdmitRow:
+    """One new member for ``member_admit_many``: what ``member_admit`` takes, the dated values
+    (``member_set_value`` from ``admitted_on``) and an optional recognition on ``official_on``
+    (``member_record_event(kind=RECOGNITION)``). ``key`` is the caller's reference for the row (the file's
+    row number), carried by the errors; ``reason`` goes on the audit row."""
+
+    profile: dict[str, Any]
+    organisation: Organisation
+    admitted_on: date
+    decision: Decision = field(default_factory=Decision)
+    ceremony_date: date | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] | None = None
+    official_on: date | None = None
+    official_decision: Decision | None = None
+    key: Any = None
+    reason: str = ""
+
+
+class MemberRowsRefused(RuleViolation):
+    """``member_admit_many`` refused some rows: ``errors`` lists every (key, RuleViolation), in row order.
+    As a ``RuleViolation`` it reads as the first refusal, with its row."""
+
+    def __init__(self, errors: list[tuple[Any, RuleViolation]]):
+        self.errors = errors
+        key, first = errors[0]
+        more = f"; {len(errors) - 1} dòng khác cũng bị từ chối" if len(errors) > 1 else ""
+        super().__init__(first.rule, detail=f"{first.detail} (dòng {key}{more})".lstrip())
+
+
+class _OrgIntervals:
+    """``is_active_org`` from OrganisationSpell rows loaded in one query (the same test as ``org_is_active``:
+    a spell with valid_from <= day < valid_to)."""
+
+    def __init__(self, org_ids):
+        from dangvu.organisations.models import OrganisationSpell
+
+        self.spells: dict[int, list[tuple[date, date | None]]] = {}
+        for org_id, start, end in OrganisationSpell.objects.filter(organisation_id__in=org_ids).values_list(
+                "organisation_id", "valid_from", "valid_to"):
+            self.spells.setdefault(org_id, []).append((start, end))
+
+    def __call__(self, org_id: int, day: date) -> bool:
+        return any(start <= day and (end is None or end > day) for start, end in self.spells.get(org_id, ()))
+
+
+def _bulk_validate_ledger(member: Member, events: list[LedgerEvent], is_active_org, orgs: dict[int, Organisation],
+                          today: date):
+    """``_validate_ledger`` with the organisation lookups in memory."""
+    result = replay(events, date_of_birth=member.date_of_birth, is_active_org=is_active_org)
+    for spell in result.spells():
+        org_id = spell.state.organisation_id
+        if not spell.state.is_member or org_id is None:
+            continue
+        last_day = spell.valid_to - timedelta(days=1) if spell.valid_to else max(today, spell.valid_from)
+        if last_day >= spell.valid_from and not is_active_org(org_id, last_day):
+            organisation = orgs.get(org_id)
+            ended = f" từ ngày {organisation.ended_on:%d/%m/%Y}" if organisation and organisation.ended_on else ""
+            refuse("ORG-10", on=last_day,
+                   detail=f"{organisation.name if organisation else 'Tổ chức'} đã kết thúc{ended}; "
+                          "đảng viên phải được chuyển đi trước ngày đó.")
+    return result
+
+
+def _taken(field_name: str, keys: set[str]) -> set[str]:
+    keys = sorted(keys)
+    taken: set[str] = set()
+    for start in range(0, len(keys), 500):
+        taken.update(Member.objects.filter(**{f"{field_name}__in": keys[start:start + 500]})
+                     .values_list(field_name, flat=True))
+    return taken
+
+
+@transaction.atomic
+def member_admit_many(*, actor, rows: list[AdmitRow]) -> list[Member]:
+    """Admit many new members at once, with the same rules and results as ``member_admit`` followed by
+    ``member_set_value`` for each value and ``member_record_event(kind=RECOGNITION)`` on ``official_on``.
+
+    Every row is validated in memory first (the pure ``replay`` of its ledger, organisation lives from one
+    query of spells, CCCD / card numbers against the database in one query and within ``rows``); if any row
+    is refused, ``MemberRowsRefused`` lists them all and nothing is written. Otherwise members (with their
+    current-state columns), ledger events, spells and values are bulk-inserted, with one CREATE audit row
+    per member carrying the profile (CCCD masked), the events and the values. Each returned member carries
+    ``created_events`` and ``created_values`` (the rows written for it, in the order the per-row services
+    would write them: admission, values, recognition)."""
+    if not rows:
+        return []
+    today = timezone.localdate()
+    now = timezone.now()
+    recorder = actor if getattr(actor, "is_authenticated", False) else None
+    org_ids = {row.organisation.pk for row in rows}
+    orgs = Organisation.objects.in_bulk(org_ids)
+    is_active_org = _OrgIntervals(org_ids)
+    cleaned_cids = {clean(r.profile["citizen_id"]).strip() for r in rows if isinstance(r.profile.get("citizen_id"), str)
+                    and r.profile.get("citizen_id")}
+    cleaned_cards = {clean(r.profile["card_number"]).strip() for r in rows
+                     if isinstance(r.profile.get("card_number"), str) and r.profile.get("card_number")}
+    taken_cids, taken_cards = _taken("citizen_id", cleaned_cids), _taken("card_number", cleaned_cards)
+    errors: list[tuple[Any, RuleViolation]] = []
+    planned = []
+    for index, row in enumerate(rows):
+        try:
+            planned.append(_plan_admission(row, actor=recorder, now=now, today=today, orgs=orgs,
+                                           is_active_org=is_active_org, taken_cids=taken_cids,
+                                           taken_cards=taken_cards))
+        except RuleViolation as exc:
+            errors.append((row.key if row.key is not None else index + 1, exc))
+    if errors:
+        raise MemberRowsRefused(errors)
+
+    members = [plan[0] for plan in planned]
+    Member.objects.bulk_create(members, batch_size=1000)
+    events, values, spells, audits = [], [], [], []
+    for member, member_events, member_values, result in planned:
+        for item in (*member_events, *member_values):
+            item.member = member
+        events.extend(member_events)
+        values.extend(member_values)
+        spells.extend(
+            MembershipSpell(member=member, status=spell.state.status, organisation_id=spell.state.organisation_id,
+                            temporary_organisation_id=spell.state.temporary_organisation_id,
+                            is_exempted=spell.state.is_exempted, is_suspended=spell.state.is_suspended,
+                            valid_from=spell.valid_from, valid_to=spell.valid_to)
+            for spell in result.spells())
+    LedgerEvent.objects.bulk_create(events, batch_size=1000)
+    MemberValue.objects.bulk_create(values, batch_size=1000)
+    MembershipSpell.objects.bulk_create(spells, batch_size=1000)
+    for (member, member_events, member_values, _result), row in zip(planned, rows, strict=True):
+        admission, *later = member_events
+        member.created_events = member_events
+        member.created_values = member_values
+        member.created_records = [admission, *member_values, *later]
+        audits.append({
+            "actor": actor, "action": AuditAction.CREATE, "event_type": "bulk_admission", "target": member,
+            "organisation": row.organisation, "reason": clean(row.reason),
+            "new": {**_mask(_profile_snapshot(member)),
+                    "events": [_event_snapshot(event) for event in member_events],
+                    "values": [{"attribute": item.attribute, "value": item.value, "valid_from": item.valid_from}
+                               for item in member_values]},
+        })
+    audit_record_many(audits)
+    return members
+
+
+def _plan_admission(row: AdmitRow, *, actor, now, today, orgs, is_active_org, taken_cids, taken_cards):
+    """The checks of ``member_admit`` + ``member_set_value`` + recognition, in their order, without queries.
+    Returns (member with its current columns, events, values, replay); raises the first RuleViolation."""
+    admitted_on = row.admitted_on
+    organisation = row.organisation
+    # _new_member
+    profile = row.profile
+    unknown = set(profile) - set(PROFILE_FIELDS)
+    if unknown & set(LEDGER_FIELDS):
+        refuse("LIFE-05", on=admitted_on)
+    member = Member(**{k: (clean(v) if isinstance(v, str) else v) for k, v in profile.items() if k in PROFILE_FIELDS})
+    require("NAME-01", on=admitted_on,
+            ok=bool(member.full_name) and member.date_of_birth is not None and bool(member.gender))
+    member.search_name = search_key(member.full_name)
+    member.sort_key = person_sort_key(member.full_name)
+    # _validate_identity, against the database (one query for all rows) and the rows before this one
+    if member.citizen_id:
+        member.citizen_id = member.citizen_id.strip()
+        require("ID-01", on=admitted_on, ok=bool(_DIGITS.match(member.citizen_id)) and len(member.citizen_id) == 12)
+        require("ID-01", on=admitted_on, ok=member.citizen_id not in taken_cids)
+    else:
+        member.citizen_id = None
+    if member.card_number:
+        member.card_number = member.card_number.strip()
+        require("ID-02", on=admitted_on, ok=bool(_DIGITS.match(member.card_number)) and len(member.card_number) <= 12)
+        require("ID-02", on=admitted_on, ok=member.card_number not in taken_cards)
+    else:
+        member.card_number = None
+    # member_record_event(kind=ADMISSION)
+    decision = Decision(row.decision.number, row.decision.date or admitted_on, row.decision.body)
+    _check_dates(admitted_on, decision, row.ceremony_date)
+    require("ORG-17", on=admitted_on, ok=organisation.org_type in MEMBER_HOLDING_TYPES)
+    admission = LedgerEvent(
+        kind=EventKind.ADMISSION, effective_date=admitted_on, decision_number=clean(decision.number),
+        decision_date=decision.date, deciding_body=clean(decision.body), organisation=organisation,
+        from_organisation_id=None, external_place="", other_province=False, ceremony_date=row.ceremony_date,
+        details=row.details or {}, org_event=None, recorded_at=now, recorded_by=actor)
+    events = [admission]
+    result = _bulk_validate_ledger(member, events, is_active_org, orgs, today)
+    # member_set_value, from the admission date
+    values = []
+    for attribute, value in row.values.items():
+        attribute = ValueAttribute(attribute)
+        stored = ("1" if value else "0") if attribute in BOOLEAN_ATTRIBUTES else str(value)
+        require("LIFE-06", on=admitted_on, ok=admitted_on <= today)
+        values.append(MemberValue(attribute=attribute, value=stored, valid_from=admitted_on, recorded_at=now,
+                                  recorded_by=actor))
+        setattr(member, attribute.value, (stored == "1") if attribute in BOOLEAN_ATTRIBUTES else stored)
+    # member_record_event(kind=RECOGNITION)
+    if row.official_on is not None:
+        official = row.official_decision or Decision("", row.official_on, "")
+        _check_dates(row.official_on, official)
+        recognition = LedgerEvent(
+            kind=EventKind.RECOGNITION, effective_date=row.official_on, decision_number=clean(official.number),
+            decision_date=official.date, deciding_body=clean(official.body), organisation=None,
+            from_organisation_id=None, external_place="", other_province=False, ceremony_date=None, details={},
+            org_event=None, recorded_at=now, recorded_by=actor)
+        events.append(recognition)
+        result = _bulk_validate_ledger(member, events, is_active_org, orgs, today)
+    # member_rebuild_state: the current columns
+    final = result.final
+    member.status = final.status
+    member.organisation_id = final.organisation_id
+    member.org_path = orgs[final.organisation_id].path if final.organisation_id in orgs else (
+        Organisation.objects.values_list("path", flat=True).get(pk=final.organisation_id)
+        if final.organisation_id else "")
+    member.temporary_organisation_id = final.temporary_organisation_id
+    member.admitted_on = final.first_admitted_on
+    member.official_on = final.official_on
+    member.is_exempted = final.is_exempted
+    member.is_suspended = final.is_suspended
+    if member.citizen_id:
+        taken_cids.add(member.citizen_id)
+    if member.card_number:
+        taken_cards.add(member.card_number)
+    return member, events, values, result

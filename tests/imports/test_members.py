@@ -51,10 +51,17 @@ def test_clean_file_previews_then_commits_through_services(tree, run_import):
     assert {r.row_number for r in rows} == {2, 3}
     assert rows.filter(object_id=first.pk, content_type__model="member").exists()
     assert rows.filter(content_type__model="ledgerevent").count() == 3
-    # The audit trail has the services' rows plus the batch's own.
+    # The audit trail has one row per new member (profile, events, values: the bulk path) plus the batch's own.
     from dangvu.audit.models import AuditEntry
+    from dangvu.audit.services import audit_verify_chain
     assert AuditEntry.objects.filter(event_type="import:members").count() == 1
-    assert AuditEntry.objects.filter(action="ledger_event").count() >= 3
+    created = AuditEntry.objects.filter(action="create", event_type="bulk_admission")
+    assert created.count() == 2
+    audited = created.get(target_id=str(first.pk)).changes["new"]
+    assert audited["citizen_id"] == "********0001"
+    assert [e["kind"] for e in audited["events"]] == ["admission", "recognition"]
+    assert len(audited["values"]) == 3
+    assert audit_verify_chain() == []
 
 
 def test_reimport_of_the_same_file_changes_nothing(tree, run_import):
