@@ -48,8 +48,11 @@ class MemberFilterForm(forms.Form):
                                       widget=forms.NumberInput(attrs={"placeholder": "Ví dụ: 2020",
                                                                       "inputmode": "numeric"}))
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), large_scope=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if large_scope:
+            self.fields["to_chuc"].help_text = ("Phạm vi có nhiều tổ chức: để xem đảng viên của một chi bộ, "
+                                                "mở Cây tổ chức đảng và chọn tổ chức đó.")
         top = min((org.depth for org in organisations), default=0)
         self.fields["to_chuc"].widget.choices = [("", "Tất cả tổ chức trong phạm vi")] + [
             (org.pk, org_label(org, top)) for org in organisations

@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models.functions import Collate
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -110,13 +112,30 @@ def _refused(form: forms.Form, exc: RuleViolation) -> None:
 
 # List and export -------------------------------------------------------------------------------
 
+# Above this many organisations in scope the filter lists only the top ones: rendering 10,000 options
+# cost ~85 % of the page time at 200,000 members (docs/performance.md §5.1). Deeper units are reached
+# from the organisation tree, whose links carry ``to_chuc``.
+FILTER_OPTIONS_LIMIT = 200
+
+
+def _filter_organisations(user) -> tuple[list, bool]:
+    visible = _visible_organisations(user)
+    organisations = list(visible[: FILTER_OPTIONS_LIMIT + 1])
+    if len(organisations) <= FILTER_OPTIONS_LIMIT:
+        return organisations, False
+    top = min(org.depth for org in organisations)
+    return list(visible.filter(depth=top)[:FILTER_OPTIONS_LIMIT]), True
+
+
 def _list_filters(request):
-    organisations = list(_visible_organisations(request.user))
-    form = MemberFilterForm(request.GET or None, organisations=organisations)
+    organisations, large_scope = _filter_organisations(request.user)
+    form = MemberFilterForm(request.GET or None, organisations=organisations, large_scope=large_scope)
     data = form.cleaned_data if form.is_valid() else getattr(form, "cleaned_data", {})
     organisation = None
     if data.get("to_chuc"):
         organisation = access_organisation(request.user, data["to_chuc"], for_write=False)
+        if organisation not in organisations:
+            form.fields["to_chuc"].widget.choices.append((organisation.pk, organisation.name))
     filters = MemberFilters(
         organisation=organisation,
         status=data.get("tinh_trang") or "active",
@@ -151,6 +170,11 @@ def member_list_view(request):
     if export == "csv":
         return exports.export_csv(user=request.user, members=members, filters=_filters_for_audit(filters))
     paginator = Paginator(members, PAGE_SIZE)
+    if filters.query and connection.vendor == "postgresql" and paginator.count <= 20_000:
+        # Matches of a name cluster in the given-name-first sort order, so PostgreSQL may walk the whole
+        # sort index filtering each row. sort_key holds digits only, so "C" gives the same order but the
+        # index cannot serve it: the few matches are found by the trigram index and sorted instead.
+        paginator.object_list = members.order_by(Collate("sort_key", "C"), "id")
     page = paginator.get_page(request.GET.get("trang"))
     context = {
         "form": form,

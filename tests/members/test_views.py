@@ -666,3 +666,18 @@ def test_wrong_method_is_405(admin_client, official):
 def test_anonymous_is_sent_to_login(client, official):
     response = client.get(reverse("members:detail", kwargs={"pk": official.pk}))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_large_scope_lists_only_the_top_organisations_in_the_filter(tree, cast, client, monkeypatch):
+    """docs/performance.md §5.1: above FILTER_OPTIONS_LIMIT organisations the filter offers the top ones;
+    a deeper organisation chosen from the tree (``to_chuc``) is still shown and applied."""
+    from dangvu.members import views
+
+    client.force_login(cast.committee_staff)
+    small = client.get(reverse("members:list")).context["form"].fields["to_chuc"].widget.choices
+    assert {label for _, label in small} >= {"Tất cả tổ chức trong phạm vi"} and len(small) == 6
+    monkeypatch.setattr(views, "FILTER_OPTIONS_LIMIT", 2)
+    response = client.get(reverse("members:list"), {"to_chuc": tree.c1.pk})
+    choices = response.context["form"].fields["to_chuc"].widget.choices
+    assert [pk for pk, _ in choices] == ["", tree.du.pk, tree.c1.pk]
+    assert "Cây tổ chức đảng" in response.content.decode()
