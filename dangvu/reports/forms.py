@@ -25,7 +25,7 @@ class ReportForm(forms.Form):
     tu = VNDateField(label="Từ ngày", required=False)
     den = VNDateField(label="Đến ngày", required=False)
     thoi_diem = forms.DateTimeField(label="Số liệu đã biết đến (để trống: hiện tại)", required=False,
-                                    input_formats=["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z",
+                                    input_formats=["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S%z",
                                                    "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M"],
                                     widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}),
                                     error_messages={"invalid": "Thời điểm viết dạng ngày/tháng/năm giờ:phút."})
@@ -70,7 +70,9 @@ class ReportForm(forms.Form):
         params = {"to_chuc": data["to_chuc"].code, "ky": "custom", "tu": f"{data['tu']:%d/%m/%Y}",
                   "den": f"{data['den']:%d/%m/%Y}"}
         if data.get("thoi_diem"):
-            params["thoi_diem"] = f"{timezone.localtime(data['thoi_diem']):%d/%m/%Y %H:%M:%S}"
+            # Microseconds included: a drill-down must see exactly the records its figure counted,
+            # including those recorded earlier in the same second.
+            params["thoi_diem"] = f"{timezone.localtime(data['thoi_diem']):%d/%m/%Y %H:%M:%S.%f}"
         return urlencode(params)
 
 

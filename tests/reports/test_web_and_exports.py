@@ -6,7 +6,7 @@ import io
 import os
 import shutil
 import subprocess
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from django.urls import reverse
@@ -165,3 +165,21 @@ def test_issue_through_the_page(client, committee, cast):
     issued = IssuedReport.objects.get()
     assert response.status_code == 302 and issued.organisation == committee.b1 and not issued.confidential
     assert issued.figures["members.closing"] == 5
+
+
+def test_drill_down_links_carry_the_exact_as_of_instant(tree):
+    """A figure and its drill-down must count the same records: the link keeps the as-of instant to the
+    microsecond, so records entered earlier in the same second are not lost."""
+    from datetime import datetime
+
+    from dangvu.organisations.models import Organisation
+    from dangvu.reports.forms import ReportForm
+
+    instant = datetime(2026, 3, 2, 8, 15, 30, 654321, tzinfo=UTC)
+    organisations = Organisation.objects.all()
+    form = ReportForm({"to_chuc": "DU", "ky": "custom", "tu": "01/01/2025", "den": "31/12/2025",
+                       "thoi_diem": "02/03/2026 15:15:30.654321"}, organisations=organisations)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["thoi_diem"] == instant
+    again = ReportForm(dict(__import__("urllib.parse").parse.parse_qsl(form.query())), organisations=organisations)
+    assert again.is_valid() and again.cleaned_data["thoi_diem"] == instant
