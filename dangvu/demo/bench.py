@@ -467,6 +467,7 @@ def scenarios(stats: BenchStats) -> list[Scenario]:
         # Given names cluster in the list order (sorted by given name): a search for a name late in the
         # alphabet is the worst case for walking the sort index.
         Scenario("search_late", "Tìm “thi yen” (tên cuối bảng chữ cái)", "staff", {"q": "thi yen"}),
+        Scenario("search_late2", "Tìm “van vinh” (tên cuối bảng chữ cái)", "staff", {"q": "van vinh"}),
         Scenario("subtree", "Lọc theo một chi bộ (to_chuc, ~20 đảng viên)", "staff", {"to_chuc": stats.cell_id}),
     ]
 

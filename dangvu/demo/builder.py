@@ -755,5 +755,8 @@ class DemoLoader:
         self._schedule_organisations()
         self._schedule_members()
         self._schedule_terms()
+        # The plan is drawn up to the demo's reference day; on a clock behind it, later steps are
+        # left out rather than refused as future dates (LIFE-06).
         for step in sorted(self.steps, key=lambda s: (s.day, s.priority, s.seq)):
-            step.run()
+            if step.day <= self.horizon:
+                step.run()

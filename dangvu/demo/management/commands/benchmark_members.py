@@ -11,6 +11,8 @@ depend on the number of rows (compared with the same page restricted to a ~20-me
 
 from __future__ import annotations
 
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -65,8 +67,12 @@ class Command(BaseCommand):
         changes = set(options["simulate"])
         log(f"Đo {options['requests']} lần mỗi trang"
             + (f" (mô phỏng: {', '.join(sorted(changes))})" if changes else "") + " …")
+        load_before = os.getloadavg()[0]
         results = bench.measure(stats, requests=options["requests"], log=log, changes=changes)
         self._report(results, options["explain"])
+        # The machine may be shared: the load says how much else was running while we measured.
+        log(f"Tải máy (load average 1 phút): {load_before:.2f} lúc bắt đầu, {os.getloadavg()[0]:.2f} lúc kết thúc "
+            f"({os.cpu_count()} CPU).")
 
     def _report(self, results, explain: bool) -> None:
         out = self.stdout.write
