@@ -473,11 +473,10 @@ def scenarios(stats: BenchStats) -> list[Scenario]:
 
 
 def bench_users(stats: BenchStats):
-    """The two users the pages are measured as; grants written directly (no grant service yet), audited."""
+    """The two users the pages are measured as, granted through the audited grant service."""
     from dangvu.access.models import Grant, Role
+    from dangvu.access.services import grant_create
     from dangvu.accounts.models import User
-    from dangvu.audit.models import AuditAction
-    from dangvu.audit.services import audit_record
     from dangvu.organisations.models import Organisation
 
     result = {}
@@ -489,11 +488,8 @@ def bench_users(stats: BenchStats):
             user.set_unusable_password()
             user.save()
         organisation = Organisation.objects.get(pk=org_id)
-        grant, created = Grant.objects.get_or_create(user=user, organisation=organisation, role=role)
-        if created:
-            audit_record(actor=None, action=AuditAction.GRANT, target=grant, organisation=organisation,
-                         new={"user": username, "role": role, "organisation": organisation.code},
-                         reason="Dữ liệu thử tải")
+        if not Grant.objects.filter(user=user, organisation=organisation, role=role).exists():
+            grant_create(actor=None, user=user, organisation=organisation, role=role)
         result[key] = user
     return result
 

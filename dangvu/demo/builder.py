@@ -4,8 +4,7 @@ Two steps. ``plan_demo`` draws the whole history in memory from one seeded ``ran
 arrives where and when, who is recognised, transferred, removed …, the dated values, the congress
 terms and who holds which post. ``DemoLoader.run`` then replays that plan in date order through the
 services (``organisation_found``, ``member_admit``, ``member_record_event``, ``post_assign`` …) with the
-system user as actor. Nothing is written around the services except the demo users and their grants
-(there is no grant service yet; each grant gets its audit row).
+system user as actor; the demo users get their grants through the audited grant service.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ def load_demo(horizon: date) -> None:
 
 
 def create_demo_users(actor, orgs) -> None:
-    from dangvu.access.models import Grant
+    from dangvu.access.services import grant_create
     from dangvu.accounts.models import User
     from dangvu.audit.models import AuditAction
     from dangvu.audit.services import audit_record
@@ -76,11 +76,7 @@ def create_demo_users(actor, orgs) -> None:
         audit_record(actor=actor, action=AuditAction.CREATE, target=user,
                      new={"username": user.username, "is_superuser": user.is_superuser, "is_staff": user.is_staff},
                      reason="Dữ liệu mẫu")
-        organisation = orgs[spec.organisation]
-        grant = Grant.objects.create(user=user, organisation=organisation, role=spec.role)
-        audit_record(actor=actor, action=AuditAction.GRANT, target=grant, organisation=organisation,
-                     new={"user": user.username, "role": spec.role, "organisation": organisation.code},
-                     reason="Dữ liệu mẫu")
+        grant_create(actor=actor, user=user, organisation=orgs[spec.organisation], role=spec.role)
 
 
 def _vn(number: int) -> str:
