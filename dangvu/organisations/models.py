@@ -98,6 +98,7 @@ class OrgEventKind(models.TextChoices):
     MERGER = "merger", "Sáp nhập"
     SPLIT = "split", "Chia tách"
     DISSOLUTION = "dissolution", "Giải thể"
+    RESTORATION = "restoration", "Khôi phục (quyết định giải tán, giải thể bị xóa bỏ)"
 
 
 class OrganisationEvent(models.Model):

@@ -63,6 +63,12 @@ def _timeline(events: list[OrganisationEvent]) -> list[_Period]:
             current = _Period(day, None, event.new_parent_id, event.new_name, event.new_type)
             periods = [current]
             continue
+        if event.kind == OrgEventKind.RESTORATION:
+            # An annulled dissolution: the organisation lives again from this day, in its last state.
+            if current is None and periods:
+                current = _Period(day, None, event.new_parent_id, event.new_name, event.new_type)
+                periods.append(current)
+            continue
         if current is None:
             continue
         if event.kind in (OrgEventKind.MERGER, OrgEventKind.DISSOLUTION):
@@ -471,3 +477,121 @@ def post_assign(*, actor, body: Body, member, kind: str, starts_on: date, ends_o
     audit_record(actor=actor, action=AuditAction.CREATE, target=post, organisation=body.organisation,
                  new={"member": member.pk, "kind": kind, "starts_on": starts_on, "body": body.kind})
     return post
+
+
+# Voiding a founding (rollback of an imported organisation) ----------------------------------------
+
+# Relations that do not make an organisation "used": the log, and state derived from the events.
+_FOUNDING_VOID_IGNORED = {"audit.auditentry", "organisations.organisationspell", "members.membershipspell"}
+
+
+def organisation_founding_blockers(organisation: Organisation, *, voided_with: frozenset[int] = frozenset()
+                                   ) -> list[str]:
+    """What depends on ``organisation`` (Vietnamese, one line each); empty when its founding may be voided.
+    ``voided_with``: organisations whose foundings are voided first in the same operation (a batch's own
+    children), so they do not count as dependants."""
+    from dangvu.members.models import LedgerEvent
+
+    blockers: list[str] = []
+    for relation in Organisation._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete):
+            continue
+        model = relation.related_model
+        if model._meta.label_lower in _FOUNDING_VOID_IGNORED:
+            continue
+        rows = model._default_manager.filter(**{relation.field.name: organisation})
+        if model is OrganisationEvent:
+            rows = rows.filter(voided_at__isnull=True)
+            if relation.field.name == "organisation":
+                rows = rows.exclude(kind=OrgEventKind.FOUNDING)
+        elif model is LedgerEvent:
+            rows = rows.filter(voided_at__isnull=True)
+        if model is OrganisationEvent and relation.field.name != "organisation":
+            rows = rows.exclude(organisation_id__in=voided_with)
+        if model is Organisation:
+            rows = rows.exclude(pk__in=voided_with).filter(  # a child whose own founding is void does not count
+                events__kind=OrgEventKind.FOUNDING, events__voided_at__isnull=True).distinct()
+            names = list(rows.values_list("code", flat=True)[:5])
+            if names:
+                blockers.append(("Có tổ chức trực thuộc: " if relation.field.name == "parent"
+                                 else "Là tổ chức nhận sáp nhập của: ") + ", ".join(names) + ".")
+            continue
+        count = rows.count()
+        if count:
+            blockers.append(f"Có {count:,} {model._meta.verbose_name} gắn với tổ chức này".replace(",", ".")
+                            + f" ({relation.field.verbose_name}).")
+    return blockers
+
+
+@transaction.atomic
+def organisation_void_founding(*, actor, organisation: Organisation, reason: str) -> Organisation:
+    """Void the founding of an organisation recorded by mistake (e.g. rollback of an import batch).
+
+    Allowed only while nothing depends on it (ORG-18); the organisation row stays (its code remains
+    taken), with no valid period and ``ended_on`` = its founding date, so it appears in no tree."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    reason = clean(reason)
+    if not reason:
+        raise ValueError("a reason is required to void a founding")
+    founding = (OrganisationEvent.objects.filter(organisation=organisation, kind=OrgEventKind.FOUNDING,
+                                                 voided_at__isnull=True).first())
+    today = timezone.localdate()
+    require("ORG-18", on=today, ok=founding is not None, detail="Quyết định thành lập đã được hủy trước đó.")
+    blockers = organisation_founding_blockers(organisation)
+    require("ORG-18", on=today, ok=not blockers, detail=" ".join(blockers))
+    old = _snapshot(organisation)
+    founding.voided_at = timezone.now()
+    founding.voided_by = actor if getattr(actor, "is_authenticated", False) else None
+    founding.void_reason = reason[:500]
+    founding.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    _rebuild_subtree(organisation)
+    organisation.ended_on = organisation.founded_on
+    organisation.save(update_fields=["ended_on"])
+    audit_record(actor=actor, action=AuditAction.VOID, event_type=OrgEventKind.FOUNDING, target=organisation,
+                 organisation=organisation, old=old, new=_snapshot(organisation), reason=reason)
+    return organisation
+
+
+@transaction.atomic
+def organisation_restore(*, actor, organisation: Organisation, effective_date: date, decision: Decision) -> int:
+    """Restore a dissolved organisation (its dissolution annulled or changed on appeal): a RESTORATION
+    event re-opens it from ``effective_date`` in the state it had before the dissolution, and the members
+    the dissolution moved out, still on the roll where they were sent, come back by ORG_TRANSFER ledger
+    events dated ``effective_date``. History stays history: the dissolved period remains. Returns the
+    number of members brought back."""
+    from dangvu.members.models import EventKind, LedgerEvent
+    from dangvu.members.selectors import member_state_on
+    from dangvu.members.services import member_record_event
+
+    events = list(OrganisationEvent.objects.filter(organisation=organisation, voided_at__isnull=True)
+                  .order_by("effective_date", "id"))
+    last = events[-1] if events else None
+    dissolution = last if last is not None and last.kind == OrgEventKind.DISSOLUTION else None
+    require("ORG-19", on=effective_date, ok=dissolution is not None,
+            detail=f"{organisation.name} không ở tình trạng bị giải thể.")
+    assert dissolution is not None
+    require("ORG-19", on=effective_date, ok=effective_date >= dissolution.effective_date,
+            detail=f"Giải thể ngày {dissolution.effective_date:%d/%m/%Y}.")
+    before = _timeline(events)[-1]
+    parent = Organisation.objects.filter(pk=before.parent_id).first()
+    if parent is not None:
+        _check_parent(before.org_type, parent, effective_date)
+    old = _snapshot(organisation)
+    event = _event(organisation, OrgEventKind.RESTORATION, effective_date, decision, actor, new_name=before.name,
+                   new_parent=parent, new_type=before.org_type, related=dissolution.related)
+    _rebuild_subtree(organisation)
+    moved = 0
+    moved_out = (LedgerEvent.objects.filter(org_event=dissolution, kind=EventKind.ORG_TRANSFER, voided_at__isnull=True)
+                 .select_related("member").order_by("member_id", "id"))
+    for ledger_event in moved_out:
+        member = ledger_event.member
+        state = member_state_on(member, effective_date)
+        if not state.is_member or state.organisation_id != ledger_event.organisation_id:
+            continue  # left, or moved on since: not the dissolution's to undo
+        member_record_event(actor=actor, member=member, kind=EventKind.ORG_TRANSFER, effective_date=effective_date,
+                            decision=decision, organisation=organisation, org_event=event)
+        moved += 1
+    audit_record(actor=actor, action=AuditAction.ORG_EVENT, event_type=OrgEventKind.RESTORATION, target=organisation,
+                 organisation=organisation, old=old, new={**_snapshot(organisation), "members_returned": moved},
+                 reason=decision.number)
+    return moved

@@ -76,7 +76,7 @@ def programmes_for(user) -> QuerySet[Programme]:
 def suspensions_for(user) -> QuerySet[Suspension]:
     scope = oversight_scope(user)
     return (Suspension.objects.filter(_q(scope, "subject_organisation__path", "deciding_organisation__path"))
-            .select_related("member", "subject_organisation"))
+            .select_related("member", "organisation", "subject_organisation"))
 
 
 def programme_items_for(user) -> QuerySet[ProgrammeItem]:

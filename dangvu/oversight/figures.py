@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dangvu.organisations.models import BodyKind, Organisation, OrgType, Post
-from dangvu.organisations.selectors import organisation_ids_in_subtree_on, spells_on
 from dangvu.oversight.models import (
     INSPECTION_TYPES,
     SUPERVISION_TYPES,
@@ -88,26 +87,44 @@ class Row:
 
 
 class _Subtree:
-    def __init__(self, root: Organisation):
+    """R's subtree by lineage (REPORTS.md scope convention), the tree as known at ``as_of``: an
+    organisation counts on day d when it was inside R on d, or was later merged into an organisation
+    inside R on the merger date (``reports.scope.LineageScope``)."""
+
+    def __init__(self, root: Organisation, as_of: datetime, scope=None):
+        from dangvu.reports.scope import LineageScope
+
         self.root = root
-        self._ids: dict[date, set[int]] = {}
-        self._types: dict[date, dict[int, str]] = {}
+        self.scope = scope if scope is not None else LineageScope(root, as_of)
+
+    def contains(self, org_id: int | None, day: date) -> bool:
+        return self.scope.contains(org_id, day)
 
     def ids(self, day: date) -> set[int]:
-        if day not in self._ids:
-            self._ids[day] = set(organisation_ids_in_subtree_on(self.root, day))
-        return self._ids[day]
+        return self.scope.ids_on(day)
 
     def type_of(self, org_id: int, day: date) -> str | None:
-        if day not in self._types:
-            self._types[day] = dict(spells_on(day).values_list("organisation_id", "org_type"))
-        return self._types[day].get(org_id)
+        return self.scope.type_on(org_id, day)
+
+    def is_root(self, org_id: int, day: date) -> bool:
+        """R itself, or a predecessor merged into R: its committees' past is R's committees' past."""
+        return self.scope.lineage_root(org_id, day)
+
+    def q(self, *fields: str) -> Q:
+        """A prefilter on organisation columns (any of ``fields`` among the candidates); exact test in Python."""
+        result = Q()
+        for name in fields:
+            candidates = self.scope.candidate_q(name)
+            if candidates is None:
+                return Q()
+            result |= candidates
+        return result
 
 
 def _actor_key(subtree: _Subtree, org_id: int, actor: str, day: date) -> str | None:
-    if org_id not in subtree.ids(day):
+    if not subtree.contains(org_id, day):
         return None
-    if org_id == subtree.root.pk:
+    if subtree.is_root(org_id, day):
         return {ActorKind.STANDING_COMMITTEE: "standing_committee", ActorKind.EXECUTIVE_COMMITTEE: "executive_committee",
                 ActorKind.INSPECTION_COMMITTEE: "inspection_committee"}.get(actor)
     org_type = subtree.type_of(org_id, day)
@@ -129,42 +146,62 @@ def _not_annulled(as_of: datetime, prefix: str = "") -> Q:
     return Q(**{f"{prefix}annulled_recorded_at__isnull": True}) | Q(**{f"{prefix}annulled_recorded_at__gt": as_of})
 
 
-def _committee_member_ids(member_ids: set[int], day: date) -> set[int]:
-    return set(Post.objects.filter(member_id__in=member_ids, starts_on__lte=day,
-                                   body__kind__in=[BodyKind.EXECUTIVE_COMMITTEE, BodyKind.STANDING_COMMITTEE])
-               .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day)).values_list("member_id", flat=True))
+def _committee_terms(members) -> dict[int, list[tuple[date, date | None]]]:
+    """member → the (starts_on, ends_on) of their executive or standing committee posts (one query);
+    ``members``: a ``values("member_id")`` queryset."""
+    terms: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for member_id, starts, ends in (Post.objects.filter(
+            member_id__in=members, body__kind__in=[BodyKind.EXECUTIVE_COMMITTEE, BodyKind.STANDING_COMMITTEE])
+            .values_list("member_id", "starts_on", "ends_on")):
+        terms[member_id].append((starts, ends))
+    return terms
 
 
-def _oversight_rows(subtree: _Subtree, date_from: date, date_to: date, as_of: datetime) -> list[Row]:
+SUBJECT_FIELDS = ("id", "member_id", "organisation_id", "conclusion", "concluded_recorded_at",
+                  "activity__organisation_id", "activity__actor", "activity__activity_type", "activity__decision_date")
+
+
+def _oversight_rows(subtree: _Subtree, date_from: date, date_to: date, as_of: datetime, *,
+                    records: bool = True) -> list[Row]:
+    """One row per subject of an activity counted for R. ``records=False`` (counting only): plain tuples from
+    the database, rows without label, description or record."""
     subjects = (ActivitySubject.objects
-                .filter(activity__decision_date__gte=date_from, activity__decision_date__lte=date_to,
-                        activity__recorded_at__lte=as_of, recorded_at__lte=as_of)
-                .select_related("activity", "activity__organisation", "member", "organisation")
-                .order_by("activity__decision_date", "id"))
+                .filter(subtree.q("activity__organisation_id"), activity__decision_date__gte=date_from,
+                        activity__decision_date__lte=date_to, activity__recorded_at__lte=as_of,
+                        recorded_at__lte=as_of))
     disciplined = set(DisciplineCase.objects.filter(_known("decided_recorded_at", as_of), _not_annulled(as_of),
-                                                    activity_subject__in=subjects)
+                                                    activity_subject__in=subjects.values("id"))
                       .values_list("activity_subject_id", flat=True))
+    terms = _committee_terms(subjects.filter(member__isnull=False).values("member_id"))
+    if records:
+        objects = list(subjects.select_related("activity", "activity__organisation", "member", "organisation")
+                       .order_by("activity__decision_date", "id"))
+        found = [(s.pk, s.member_id, s.organisation_id, s.conclusion, s.concluded_recorded_at,
+                  s.activity.organisation_id, s.activity.actor, s.activity.activity_type, s.activity.decision_date, s)
+                 for s in objects]
+    else:
+        found = [(*row, None) for row in subjects.values_list(*SUBJECT_FIELDS).order_by()]
     rows: list[Row] = []
-    for subject in subjects:
-        activity = subject.activity
-        day = activity.decision_date
-        actor = _actor_key(subtree, activity.organisation_id, activity.actor, day)
+    for (pk, member_id, organisation_id, conclusion, concluded_at, actor_org, actor_kind, activity_type, day,
+         subject) in found:
+        actor = _actor_key(subtree, actor_org, actor_kind, day)
         if actor is None:
             continue
-        kind = "members" if subject.member_id else "orgs"
-        conclusion = (subject.conclusion if subject.concluded_recorded_at and subject.concluded_recorded_at <= as_of
-                      else Conclusion.PENDING)
+        kind = "members" if member_id else "orgs"
+        if not (concluded_at and concluded_at <= as_of):
+            conclusion = Conclusion.PENDING
         stages = set()
         if conclusion in (Conclusion.VIOLATION, Conclusion.DISCIPLINE_REQUIRED):
             stages.add("violated")
         if conclusion == Conclusion.DISCIPLINE_REQUIRED:
             stages.add("discipline_required")
-            if subject.pk in disciplined:
+            if pk in disciplined:
                 stages.add("disciplined")
-        committee = kind == "members" and bool(_committee_member_ids({subject.member_id}, day))
+        committee = kind == "members" and any(starts <= day and (ends is None or ends >= day)
+                                              for starts, ends in terms.get(member_id, ()))
         figures: set[str] = set()
         for group, types in ACTIVITIES.items():
-            if activity.activity_type not in types:
+            if activity_type not in types:
                 continue
             base = f"oversight.{actor}.{group}.{kind}"
             figures.add(base)
@@ -172,16 +209,37 @@ def _oversight_rows(subtree: _Subtree, date_from: date, date_to: date, as_of: da
                 figures |= {f"{base}.{stage}" for stage in stages}
             if committee:
                 figures.add(f"{base}.committee_members")
-        rows.append(Row(key=f"m{subject.member_id}" if subject.member_id else f"o{subject.organisation_id}",
-                        label=str(subject), day=day, record=subject, figures=figures,
+        key = f"m{member_id}" if member_id else f"o{organisation_id}"
+        if subject is None:
+            rows.append(Row(key=key, label="", day=day, figures=figures, description=""))
+            continue
+        activity = subject.activity
+        rows.append(Row(key=key, label=str(subject), day=day, record=subject, figures=figures,
                         description=f"{activity.get_activity_type_display()} – {activity.decision_number} – "
                                     f"{ActorKind(activity.actor).label} {activity.organisation.name}"))
     return rows
 
 
-def _form_as_of(case: DisciplineCase, as_of: datetime) -> str:
+def _form_as_of(case: DisciplineCase, as_of: datetime, changes: dict[int, str] | None = None) -> str:
+    """The form in force at ``as_of``: before the first change on appeal entered after it, the form it changed."""
+    if changes is not None:
+        return changes.get(case.pk, case.decided_form)
     later = case.appeals.filter(outcome="change", outcome_recorded_at__gt=as_of).order_by("outcome_recorded_at").first()
     return later.previous_form if later else case.decided_form
+
+
+def _forms_changed_after(case_ids: list[int], as_of: datetime) -> dict[int, str]:
+    """case → the form it had before the first change on appeal entered after ``as_of`` (one query)."""
+    from dangvu.oversight.models import Appeal
+
+    result: dict[int, str] = {}
+    if case_ids:
+        for case_id, previous in (Appeal.objects.filter(case_id__in=case_ids, outcome="change",
+                                                        outcome_recorded_at__gt=as_of)
+                                  .order_by("case_id", "outcome_recorded_at", "id")
+                                  .values_list("case_id", "previous_form")):
+            result.setdefault(case_id, previous)
+    return result
 
 
 def _body_key(case: DisciplineCase, subtree: _Subtree) -> str:
@@ -194,17 +252,20 @@ def _body_key(case: DisciplineCase, subtree: _Subtree) -> str:
 
 
 def _discipline_rows(subtree: _Subtree, date_from: date, date_to: date, as_of: datetime) -> list[Row]:
-    cases = (DisciplineCase.objects.filter(_known("decided_recorded_at", as_of), _not_annulled(as_of),
-                                           decision_date__gte=date_from, decision_date__lte=date_to)
-             .select_related("member", "organisation", "deciding_organisation").order_by("decision_date", "id"))
+    cases = list(DisciplineCase.objects.filter(subtree.q("subject_organisation_id", "organisation_id"),
+                                               _known("decided_recorded_at", as_of), _not_annulled(as_of),
+                                               decision_date__gte=date_from, decision_date__lte=date_to)
+                 .select_related("member", "organisation", "deciding_organisation").order_by("decision_date", "id"))
+    changes = _forms_changed_after([case.pk for case in cases], as_of)
     rows: list[Row] = []
     for case in cases:
         day = case.decision_date
         before = day - timedelta(days=1)
         if case.member_id:
-            if case.subject_organisation_id not in subtree.ids(day) | subtree.ids(before):
+            organisation_id = case.subject_organisation_id
+            if not (subtree.contains(organisation_id, day) or subtree.contains(organisation_id, before)):
                 continue
-            form = _form_as_of(case, as_of)
+            form = _form_as_of(case, as_of, changes)
             figures = {"discipline.members.total", f"discipline.members.{form}",
                        f"discipline.members.by_body.{_body_key(case, subtree)}",
                        f"discipline.members.content.{case.violation_content}"}
@@ -213,18 +274,18 @@ def _discipline_rows(subtree: _Subtree, date_from: date, date_to: date, as_of: d
             key = f"m{case.member_id}"
         else:
             # A dissolved organisation has left the tree on the decision date: look the day before.
-            if case.organisation_id not in subtree.ids(day) | subtree.ids(before):
+            if not (subtree.contains(case.organisation_id, day) or subtree.contains(case.organisation_id, before)):
                 continue
-            form = _form_as_of(case, as_of)
+            form = _form_as_of(case, as_of, changes)
             figures = {"discipline.orgs.total", f"discipline.orgs.{form}"}
             key = f"o{case.organisation_id}"
         rows.append(Row(key=key, label=case.subject_name, day=day, record=case, figures=figures,
                         description=f"{DisciplineForm(form).label} – {case.decision_number}"))
-    suspensions = (Suspension.objects.filter(kind=SuspensionKind.PARTY, starts_on__gte=date_from,
-                                             starts_on__lte=date_to, recorded_at__lte=as_of)
+    suspensions = (Suspension.objects.filter(subtree.q("subject_organisation_id"), kind=SuspensionKind.PARTY,
+                                             starts_on__gte=date_from, starts_on__lte=date_to, recorded_at__lte=as_of)
                    .select_related("member").order_by("starts_on", "id"))
     for suspension in suspensions:
-        if suspension.subject_organisation_id in subtree.ids(suspension.starts_on):
+        if subtree.contains(suspension.subject_organisation_id, suspension.starts_on):
             rows.append(Row(key=f"m{suspension.member_id}", label=str(suspension.member), day=suspension.starts_on,
                             record=suspension, figures={"discipline.members.suspended"},
                             description=f"Đình chỉ sinh hoạt đảng – {suspension.decision_number}"))
@@ -246,20 +307,23 @@ def _programme_rows(subtree: _Subtree, date_to: date, as_of: datetime) -> list[R
     return rows
 
 
-def _rows(root: Organisation, date_from: date, date_to: date, as_of: datetime | None) -> list[Row]:
+def _rows(root: Organisation, date_from: date, date_to: date, as_of: datetime | None, scope=None, *,
+          records: bool = True) -> list[Row]:
     as_of = as_of or timezone.now()
-    subtree = _Subtree(root)
-    return (_oversight_rows(subtree, date_from, date_to, as_of) + _discipline_rows(subtree, date_from, date_to, as_of)
+    subtree = _Subtree(root, as_of, scope)
+    return (_oversight_rows(subtree, date_from, date_to, as_of, records=records)
+            + _discipline_rows(subtree, date_from, date_to, as_of)
             + _programme_rows(subtree, date_to, as_of))
 
 
 def oversight_figures(root: Organisation, date_from: date, date_to: date,
-                      as_of: datetime | None = None) -> dict[str, int]:
-    """Figure ID → count for R's subtree, the period [date_from, date_to] and the instant ``as_of``."""
+                      as_of: datetime | None = None, *, scope=None) -> dict[str, int]:
+    """Figure ID → count for R's subtree (by lineage), the period [date_from, date_to] and the instant
+    ``as_of``. ``scope``: the caller's ``reports.scope.LineageScope`` for R and ``as_of``, to reuse."""
     figures = dict.fromkeys(figure_ids(), 0)
     distinct: dict[str, set[str]] = defaultdict(set)
     persons: set[str] = set()
-    for row in _rows(root, date_from, date_to, as_of):
+    for row in _rows(root, date_from, date_to, as_of, scope, records=False):
         for figure in row.figures:
             figures[figure] = figures.get(figure, 0) + 1
             if figure.startswith("oversight.") and figure.count(".") == 3:
@@ -273,7 +337,7 @@ def oversight_figures(root: Organisation, date_from: date, date_to: date,
 
 
 def figure_records(root: Organisation, date_from: date, date_to: date, figure_id: str,
-                   as_of: datetime | None = None) -> list[Row]:
+                   as_of: datetime | None = None, *, scope=None) -> list[Row]:
     """The records behind one figure (for ``.distinct``, one row per distinct subject)."""
     if figure_id == "discipline.members.persons":
         figure_id, distinct = "discipline.members.total", True
@@ -281,7 +345,7 @@ def figure_records(root: Organisation, date_from: date, date_to: date, figure_id
         figure_id, distinct = figure_id.removesuffix(".distinct"), True
     else:
         distinct = False
-    rows = [row for row in _rows(root, date_from, date_to, as_of) if figure_id in row.figures]
+    rows = [row for row in _rows(root, date_from, date_to, as_of, scope) if figure_id in row.figures]
     if distinct:
         seen: set[str] = set()
         rows = [row for row in rows if not (row.key in seen or seen.add(row.key))]

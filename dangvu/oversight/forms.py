@@ -10,6 +10,7 @@ from dangvu.oversight.models import (
     AppealOutcome,
     Conclusion,
     DisciplineForm,
+    PostponementReason,
     SuspensionGround,
     SuspensionKind,
     ViolationContent,
@@ -111,6 +112,43 @@ class CaseForm(forms.Form):
         label="Vi phạm không áp dụng thời hiệu (chính trị nội bộ, quốc phòng, an ninh, đối ngoại, văn bằng giả)",
         required=False)
     especially_serious = forms.BooleanField(label="Vi phạm đặc biệt nghiêm trọng", required=False)
+    third_child = forms.BooleanField(label="Vi phạm là sinh con thứ ba (từ 20/3/2025 không xử lý kỷ luật)",
+                                     required=False)
+
+
+class JudgmentCaseForm(forms.Form):
+    """DIS-13: a case opened on a final judgment of imprisonment, without an inspection."""
+
+    judgment_number = forms.CharField(label="Số bản án", max_length=60, error_messages=REQUIRED)
+    judgment_date = VNDateField(label="Ngày bản án có hiệu lực pháp luật", error_messages=REQUIRED)
+    violation_from = VNDateField(label="Ngày thực hiện hành vi phạm tội", error_messages=REQUIRED)
+    violation_content = forms.ChoiceField(label="Nội dung vi phạm", choices=ViolationContent.choices,
+                                          initial=ViolationContent.POLICY_LAW)
+    violation_description = forms.CharField(label="Tội danh, mức hình phạt tù", error_messages=REQUIRED,
+                                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {"member": MemberChoice(label="Đảng viên bị kết án tù", queryset=members,
+                                              error_messages=REQUIRED), **self.fields}
+
+
+class PostponeForm(forms.Form):
+    """NOKL-01: a case not yet considered while its ground lasts."""
+
+    case = forms.ModelChoiceField(label="Vụ việc (đảng viên)", queryset=None, error_messages=REQUIRED)
+    reason = forms.ChoiceField(label="Lý do chưa xem xét kỷ luật", choices=PostponementReason.choices)
+    until = VNDateField(label="Chưa xem xét đến ngày", error_messages=REQUIRED)
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+        self.fields["case"].label_from_instance = lambda c: f"{c.subject_name} – {c.get_proposed_form_display()} " \
+                                                              f"({c.get_status_display().lower()})"
+
+
+class ResumeForm(forms.Form):
+    resumed_on = VNDateField(label="Ngày hết lý do tạm hoãn, tiếp tục xem xét", error_messages=REQUIRED)
 
 
 VOTE_FIELDS = {
@@ -171,6 +209,9 @@ class ResolveForm(forms.Form):
                                  required=False)
     outcome_number = forms.CharField(label="Số quyết định giải quyết", max_length=60, error_messages=REQUIRED)
     outcome_date = VNDateField(label="Ngày quyết định giải quyết", error_messages=REQUIRED)
+    authorised_to_admit = forms.BooleanField(
+        label="Cơ quan giải quyết là đảng ủy cơ sở được ủy quyền quyết định kết nạp (khi đổi sang khai trừ)",
+        required=False)
 
 
 class ProgrammeForm(forms.Form):
@@ -199,7 +240,10 @@ class MemberChoice(forms.ModelChoiceField):
 
 
 class SuspensionForm(forms.Form):
-    member = MemberChoice(label="Đảng viên", queryset=None, error_messages=REQUIRED)
+    member = MemberChoice(label="Đảng viên (đình chỉ sinh hoạt đảng, sinh hoạt cấp ủy)", queryset=None,
+                          required=False, empty_label="—")
+    organisation = OrgChoice(label="Hoặc tổ chức đảng (đình chỉ hoạt động, tối đa 90 ngày)", queryset=None,
+                             required=False, empty_label="—")
     kind = forms.ChoiceField(label="Loại đình chỉ", choices=SuspensionKind.choices)
     ground = forms.ChoiceField(label="Căn cứ", choices=SuspensionGround.choices)
     deciding_organisation = OrgChoice(label="Tổ chức đảng của cơ quan quyết định", queryset=None,
@@ -214,6 +258,7 @@ class SuspensionForm(forms.Form):
     def __init__(self, *args, organisations, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
+        self.fields["organisation"].queryset = organisations.filter(ended_on__isnull=True)
         self.fields["deciding_organisation"].queryset = organisations
 
 

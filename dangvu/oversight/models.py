@@ -12,6 +12,8 @@ can be computed "as known" at an instant.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -208,6 +210,11 @@ class DisciplineCase(models.Model):
     postponement_reason = models.CharField("lý do chưa xem xét", max_length=30, choices=PostponementReason.choices,
                                            blank=True)
     postponed_until = models.DateField("chưa xem xét đến ngày", null=True, blank=True)
+    resumed_on = models.DateField("ngày tiếp tục xem xét (hết lý do tạm hoãn)", null=True, blank=True)
+    third_child = models.BooleanField("vi phạm là sinh con thứ ba", default=False)
+    # DIS-13: a case opened on a final criminal judgment (imprisonment) instead of an activity.
+    judgment_number = models.CharField("số bản án", max_length=60, blank=True)
+    judgment_date = models.DateField("ngày bản án có hiệu lực pháp luật", null=True, blank=True)
     # Decision.
     concluded_on = models.DateField("ngày kết luận phải xử lý kỷ luật", null=True, blank=True)
     deciding_organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True,
@@ -242,6 +249,19 @@ class DisciplineCase(models.Model):
     @property
     def subject_name(self) -> str:
         return str(self.member or self.organisation)
+
+    @property
+    def on_judgment(self) -> bool:
+        return bool(self.judgment_number)
+
+    @property
+    def postponement_ends(self):
+        """The last day on which the case may not be decided (NOKL-01), or None."""
+        if self.postponed_until is None:
+            return None
+        if self.resumed_on is not None:
+            return min(self.postponed_until, self.resumed_on - timedelta(days=1))
+        return self.postponed_until
 
 
 class AppealOutcome(models.TextChoices):
@@ -280,6 +300,7 @@ class Appeal(models.Model):
 class SuspensionKind(models.TextChoices):
     PARTY = "party", "Đình chỉ sinh hoạt đảng"
     COMMITTEE = "committee", "Đình chỉ sinh hoạt cấp ủy"
+    ORGANISATION = "organisation", "Đình chỉ hoạt động của tổ chức đảng"
 
 
 class SuspensionGround(models.TextChoices):
@@ -289,7 +310,12 @@ class SuspensionGround(models.TextChoices):
 
 
 class Suspension(models.Model):
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    """A member's party (or committee) activity, or an organisation's activity, suspended for a time.
+    Exactly one of ``member`` and ``organisation``."""
+
+    member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="tổ chức đảng bị đình chỉ hoạt động")
     subject_organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("loại", max_length=20, choices=SuspensionKind.choices)
     ground = models.CharField("căn cứ", max_length=20, choices=SuspensionGround.choices)
@@ -310,6 +336,14 @@ class Suspension(models.Model):
         verbose_name = "đình chỉ sinh hoạt"
         verbose_name_plural = "đình chỉ sinh hoạt"
         ordering = ["-starts_on", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(organisation__isnull=True, member__isnull=False)
+                       | models.Q(organisation__isnull=False, member__isnull=True)),
+            name="suspension_one_kind")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.member}"
+        return f"{self.get_kind_display()}: {self.subject_name}"
+
+    @property
+    def subject_name(self) -> str:
+        return str(self.member or self.organisation)

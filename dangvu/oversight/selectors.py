@@ -1,4 +1,5 @@
-"""Reads of oversight records: programme progress (planned versus done) and the deadline lists."""
+"""Reads of oversight records: programme progress (planned versus done), postponed cases and the
+deadline lists. Working days (KN-05) follow the holiday calendar of ``dangvu.workdays``."""
 
 from __future__ import annotations
 
@@ -8,19 +9,25 @@ from datetime import date, timedelta
 from django.db.models import Count
 
 from dangvu.oversight import access
-from dangvu.oversight.models import Activity, CaseStatus, Programme, ProgrammeItem, SuspensionKind
+from dangvu.oversight.models import Activity, Appeal, CaseStatus, DisciplineCase, Programme, ProgrammeItem
 from dangvu.oversight.services import limitation_expiry
 from dangvu.rules.engine import param
+from dangvu.workdays.services import add_working_days
+
+__all__ = ["add_working_days", "appeal_due", "deadlines", "postponed_cases", "programme_progress",
+           "programme_summary"]
 
 
-def add_working_days(start: date, days: int) -> date:
-    """``days`` working days after ``start`` (Saturdays and Sundays skipped; public holidays not known here)."""
-    day = start
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
+def appeal_due(appeal: Appeal) -> date:
+    """KN-05: the last day to resolve an appeal, in working days from receipt (weekends, Tết and the
+    other public holidays of the calendar skipped)."""
+    return add_working_days(appeal.received_on, param("KN-05", "working_days", appeal.received_on))
+
+
+def postponed_cases(user, today: date) -> list[tuple[DisciplineCase, bool]]:
+    """Cases not yet considered (NOKL-01), in scope, with whether their until-date has passed."""
+    cases = access.cases_for(user).filter(status=CaseStatus.POSTPONED).order_by("postponed_until", "id")
+    return [(case, case.postponed_until is not None and case.postponed_until < today) for case in cases]
 
 
 @dataclass
@@ -54,17 +61,19 @@ class Deadline:
 
 def deadlines(user, today: date, *, horizon_days: int = 30) -> list[Deadline]:
     """Appeals awaiting resolution, suspensions ending, limitation periods about to expire, programme
-    items overdue — within the user's oversight scope."""
+    items overdue, postponed cases whose until-date has passed — within the user's oversight scope."""
     horizon = today + timedelta(days=horizon_days)
     items: list[Deadline] = []
     for appeal in access.appeals_for(user).filter(outcome="").select_related("case__member", "case__organisation"):
-        due = add_working_days(appeal.received_on, param("KN-05", "working_days", appeal.received_on))
-        items.append(Deadline("Khiếu nại chờ giải quyết", appeal.case.subject_name, due, "oversight:case_detail",
-                              appeal.case_id))
+        items.append(Deadline("Khiếu nại chờ giải quyết", appeal.case.subject_name, appeal_due(appeal),
+                              "oversight:case_detail", appeal.case_id))
     for suspension in access.suspensions_for(user).filter(ended_on__isnull=True, ends_on__lte=horizon):
-        kind = "Đình chỉ sinh hoạt đảng" if suspension.kind == SuspensionKind.PARTY else "Đình chỉ sinh hoạt cấp ủy"
-        items.append(Deadline(f"{kind} sắp hết hạn", str(suspension.member), suspension.ends_on,
-                              "oversight:suspension_detail", suspension.pk))
+        items.append(Deadline(f"{suspension.get_kind_display()} sắp hết hạn", suspension.subject_name,
+                              suspension.ends_on, "oversight:suspension_detail", suspension.pk))
+    for case, passed in postponed_cases(user, today):
+        if passed:
+            items.append(Deadline("Hết thời gian chưa xem xét kỷ luật (tạm hoãn)", case.subject_name,
+                                  case.postponed_until, "oversight:case_detail", case.pk))
     for case in access.cases_for(user).filter(status__in=[CaseStatus.OPEN, CaseStatus.POSTPONED]):
         expiry = limitation_expiry(case, case.proposed_form, today)
         if expiry is not None and expiry <= horizon + timedelta(days=60):

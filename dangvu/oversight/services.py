@@ -23,7 +23,7 @@ from dangvu.members.models import EventKind, Member, MemberStatus
 from dangvu.members.selectors import member_state_on
 from dangvu.members.services import member_record_event
 from dangvu.organisations.models import CELL_TYPES, Organisation, OrganisationSpell, OrgType, Post
-from dangvu.organisations.services import Decision, organisation_dissolve
+from dangvu.organisations.services import Decision, org_is_active, organisation_dissolve, organisation_restore
 from dangvu.oversight.models import (
     MEMBER_FORMS,
     ORGANISATION_FORMS,
@@ -302,8 +302,12 @@ def case_open(*, actor, violation_from: date, violation_content: str, violation_
               proposed_form: str, member: Member | None = None, organisation: Organisation | None = None,
               activity_subject: ActivitySubject | None = None, violation_to: date | None = None,
               new_violation_on: date | None = None, no_limitation_ground: bool = False,
-              especially_serious: bool = False) -> DisciplineCase:
+              especially_serious: bool = False, third_child: bool = False, judgment_number: str = "",
+              judgment_date: date | None = None) -> DisciplineCase:
+    """Open a case on a subject concluded "discipline required" by an activity (CASE-02), or on a member
+    directly; under QĐ 21 (DIS-13) on a final judgment of imprisonment, without an inspection."""
     today = _today()
+    judgment_number = clean(judgment_number)
     if activity_subject is not None:
         require("CASE-02", on=today, ok=activity_subject.conclusion == Conclusion.DISCIPLINE_REQUIRED)
         member, organisation = activity_subject.member, activity_subject.organisation
@@ -312,6 +316,11 @@ def case_open(*, actor, violation_from: date, violation_content: str, violation_
     require("KTGS-06", on=violation_from, ok=violation_from <= today
             and (violation_to is None or violation_from <= violation_to <= today)
             and (new_violation_on is None or violation_from <= new_violation_on <= today))
+    if judgment_number or judgment_date is not None:
+        check_judgment_ground(member=member, activity_subject=activity_subject, proposed_form=proposed_form,
+                              judgment_number=judgment_number, judgment_date=judgment_date, day=today)
+    if third_child:
+        check_third_child(today)
     if member is not None:
         require("NOKL-02", on=today, ok=member.status != MemberStatus.DIED or especially_serious)
         subject_org = _member_org(member, today)
@@ -322,11 +331,31 @@ def case_open(*, actor, violation_from: date, violation_content: str, violation_
         violation_from=violation_from, violation_to=violation_to, new_violation_on=new_violation_on,
         violation_content=violation_content, violation_description=clean(violation_description),
         no_limitation_ground=no_limitation_ground, especially_serious=especially_serious,
-        proposed_form=proposed_form, recorded_at=timezone.now(), recorded_by=_user(actor))
+        proposed_form=proposed_form, third_child=third_child, judgment_number=judgment_number,
+        judgment_date=judgment_date, recorded_at=timezone.now(), recorded_by=_user(actor))
     audit_record(actor=actor, action=AuditAction.CREATE, target=case, organisation=subject_org,
                  new={"subject": case.subject_name, "proposed_form": proposed_form,
-                      "violation_from": violation_from, "content": violation_content})
+                      "violation_from": violation_from, "content": violation_content,
+                      **({"judgment": judgment_number, "judgment_date": judgment_date} if judgment_number else {})})
     return case
+
+
+def check_judgment_ground(*, member: Member | None, activity_subject: ActivitySubject | None, proposed_form: str,
+                          judgment_number: str, judgment_date: date | None, day: date) -> None:
+    """DIS-13 (QĐ 21, from 11/04/2026): a member sentenced to imprisonment by a final judgment is expelled
+    on the basis of the judgment, without an inspection. Before QĐ 21 there is no such path."""
+    require("DIS-13", on=day, ok=bool(param("DIS-13", "without_inspection", day)),
+            detail=f"Văn bản có hiệu lực ngày {day:%d/%m/%Y} chưa cho phép: hãy mở vụ việc từ kết luận kiểm tra.")
+    require("DIS-13", on=day, ok=member is not None and activity_subject is None,
+            detail="Chỉ áp dụng với đảng viên, không kèm cuộc kiểm tra.")
+    require("DIS-13", on=day, ok=bool(clean(judgment_number)) and judgment_date is not None and judgment_date <= day,
+            detail="Cần số bản án và ngày bản án có hiệu lực pháp luật (không sau ngày hôm nay).")
+    require("DIS-13", on=day, ok=proposed_form == DisciplineForm.EXPULSION, detail="Hình thức phải là khai trừ.")
+
+
+def check_third_child(day: date) -> None:
+    """NOKL-04: from 20/3/2025 a member is no longer disciplined for having a third child."""
+    require("NOKL-04", on=day, ok=bool(param("NOKL-04", "disciplined", day)))
 
 
 @transaction.atomic
@@ -335,9 +364,24 @@ def case_postpone(*, actor, case: DisciplineCase, reason: str, until: date) -> D
     PostponementReason(reason)
     require("CASE-01", on=until, ok=case.status in (CaseStatus.OPEN, CaseStatus.POSTPONED) and case.member_id)
     case.status, case.postponement_reason, case.postponed_until = CaseStatus.POSTPONED, reason, until
-    case.save(update_fields=["status", "postponement_reason", "postponed_until"])
+    case.resumed_on = None
+    case.save(update_fields=["status", "postponement_reason", "postponed_until", "resumed_on"])
     audit_record(actor=actor, action=AuditAction.UPDATE, event_type="postpone", target=case,
                  organisation=case.subject_organisation, new={"reason": reason, "until": until})
+    return case
+
+
+@transaction.atomic
+def case_resume(*, actor, case: DisciplineCase, resumed_on: date) -> DisciplineCase:
+    """The ground of a postponement (NOKL-01) has ended: the case is considered again from ``resumed_on``.
+    The reason and the planned until-date stay on the case as its history."""
+    require("CASE-01", on=resumed_on, ok=case.status == CaseStatus.POSTPONED)
+    require("LIFE-06", on=resumed_on, ok=resumed_on <= _today())
+    old = {"status": case.status, "until": case.postponed_until}
+    case.status, case.resumed_on = CaseStatus.OPEN, resumed_on
+    case.save(update_fields=["status", "resumed_on"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, event_type="resume", target=case,
+                 organisation=case.subject_organisation, old=old, new={"status": case.status, "resumed_on": resumed_on})
     return case
 
 
@@ -439,9 +483,15 @@ def case_decide(*, actor, case: DisciplineCase, deciding_organisation: Organisat
     require("LIFE-06", on=day, ok=day <= _today())
     require("KTGS-06", on=day, ok=case.violation_from <= concluded_on <= day,
             detail=f"Kết luận ngày {concluded_on:%d/%m/%Y}, quyết định ngày {day:%d/%m/%Y}.")
-    if case.postponed_until is not None:
-        require("NOKL-01", on=day, ok=day > case.postponed_until,
-                detail=f"{PostponementReason(case.postponement_reason).label} đến ngày {case.postponed_until:%d/%m/%Y}.")
+    blocked_until = case.postponement_ends
+    if blocked_until is not None:
+        require("NOKL-01", on=day, ok=day > blocked_until,
+                detail=f"{PostponementReason(case.postponement_reason).label} đến ngày {blocked_until:%d/%m/%Y}.")
+    if case.member_id:
+        require("NOKL-02", on=day, ok=member_state_on(case.member, day).status != MemberStatus.DIED
+                or case.especially_serious, detail=f"{case.member.full_name} đã từ trần.")
+    if case.third_child:
+        check_third_child(day)
     forms = MEMBER_FORMS if case.member_id else ORGANISATION_FORMS
     votes = {k: int(v or 0) for k, v in votes.items() if k in forms}
     require("DIS-03", on=day, ok=secret_ballot and voting_members > 0 and bool(votes)
@@ -453,6 +503,10 @@ def case_decide(*, actor, case: DisciplineCase, deciding_organisation: Organisat
     assert result is not None
     if decided_form and decided_form != result:
         refuse("DIS-06", on=day, detail=f"Kết quả cộng dồn: {DisciplineForm(result).label.lower()}.")
+    if case.on_judgment:
+        check_judgment_ground(member=case.member, activity_subject=case.activity_subject,
+                              proposed_form=result, judgment_number=case.judgment_number,
+                              judgment_date=case.judgment_date, day=day)
     if result == DisciplineForm.EXPULSION and deciding_actor != ActorKind.CELL:
         num, den = param("DIS-05", "proposal_numerator", day), param("DIS-05", "proposal_denominator", day)
         require("DIS-05", on=day, ok=bool(proposal_members) and proposal_votes is not None
@@ -573,8 +627,10 @@ def appeal_file(*, actor, case: DisciplineCase, received_on: date, content: str,
 
 @transaction.atomic
 def appeal_resolve(*, actor, appeal: Appeal, outcome: str, outcome_number: str, outcome_date: date,
-                   new_form: str = "") -> Appeal:
-    """Keep, change or annul (KN-06); an annulment gives back what the decision took, through the ledger."""
+                   new_form: str = "", authorised_to_admit: bool = False) -> Appeal:
+    """Keep, change or annul (KN-06); an annulment gives back what the decision took, through the ledger
+    (membership, posts) or the organisations' history (a dissolved organisation is restored and its
+    members return). A change needs a body with authority for the new form (AUTH-01/AUTH-02)."""
     case = appeal.case
     require("KN-06", on=outcome_date, ok=appeal.outcome == "" and outcome in (
         AppealOutcome.KEEP, AppealOutcome.CHANGE, AppealOutcome.ANNUL) and case.status == CaseStatus.DECIDED)
@@ -583,6 +639,12 @@ def appeal_resolve(*, actor, appeal: Appeal, outcome: str, outcome_number: str, 
     if outcome == AppealOutcome.CHANGE:
         require("KN-06", on=outcome_date, ok=bool(new_form) and new_form != old_form)
         check_form(case.member, case.organisation, new_form, case.decision_date)
+        require("KN-06", on=outcome_date, ok=new_form != DisciplineForm.DISSOLUTION,
+                detail="Giải tán tổ chức đảng cần một quyết định kỷ luật riêng, không thay đổi qua khiếu nại.")
+        if appeal.handling_organisation is not None:
+            check_authority(deciding_organisation=appeal.handling_organisation, deciding_actor=appeal.handling_actor,
+                            form=new_form, day=outcome_date, member=case.member, organisation=case.organisation,
+                            authorised_to_admit=authorised_to_admit)
     body = (body_label(appeal.handling_organisation, appeal.handling_actor) if appeal.handling_organisation
             else appeal.external_body)
     decision = Decision(clean(outcome_number), outcome_date, body)
@@ -592,6 +654,9 @@ def appeal_resolve(*, actor, appeal: Appeal, outcome: str, outcome_number: str, 
             _undo_form(actor=actor, case=case, form=old_form, day=outcome_date, decision=decision)
         if outcome == AppealOutcome.CHANGE and new_form in takes:
             _apply_form(actor=actor, case=case, form=new_form, day=outcome_date, decision=decision)
+        if old_form == DisciplineForm.DISSOLUTION:
+            organisation_restore(actor=actor, organisation=case.organisation, effective_date=outcome_date,
+                                 decision=decision)
     now = timezone.now()
     appeal.outcome, appeal.outcome_number, appeal.outcome_date = outcome, decision.number, outcome_date
     appeal.new_form, appeal.previous_form, appeal.outcome_recorded_at = new_form, old_form, now
@@ -610,39 +675,61 @@ def appeal_resolve(*, actor, appeal: Appeal, outcome: str, outcome_number: str, 
 # Suspension ------------------------------------------------------------------------------------
 
 @transaction.atomic
-def suspension_decide(*, actor, member: Member, kind: str, ground: str, deciding_organisation: Organisation,
-                      deciding_actor: str, decision_number: str, starts_on: date, ends_on: date,
-                      prosecuted_on: date | None = None, notified_on: date | None = None) -> Suspension:
-    """SUS-02..04, SUS-08: suspend a member's party (or committee) activity for a limited time."""
+def suspension_decide(*, actor, kind: str, ground: str, deciding_organisation: Organisation, deciding_actor: str,
+                      decision_number: str, starts_on: date, ends_on: date, member: Member | None = None,
+                      organisation: Organisation | None = None, prosecuted_on: date | None = None,
+                      notified_on: date | None = None) -> Suspension:
+    """SUS-02..04, SUS-08: suspend a member's party (or committee) activity, or an organisation's activity
+    (SUS-03: at most 90 days), for a limited time. Exactly one of ``member`` and ``organisation``."""
     require("LIFE-06", on=starts_on, ok=starts_on <= _today())
-    require("SUS-02", on=starts_on, ok=ground in SuspensionGround.values and kind in SuspensionKind.values)
-    if kind == SuspensionKind.COMMITTEE:
-        require("SUS-02", on=starts_on, ok=ground in (SuspensionGround.PROSECUTED, SuspensionGround.DETAINED)
-                and posts_on(member, starts_on).exists(), detail=f"{member.full_name} không phải cấp ủy viên.")
+    require("SUS-02", on=starts_on, ok=ground in SuspensionGround.values and kind in SuspensionKind.values
+            and (member is None) != (organisation is None), detail="Chọn một đảng viên hoặc một tổ chức đảng.")
+    require("SUS-08", on=starts_on, ok=starts_on <= ends_on, detail=f"Từ {starts_on:%d/%m/%Y} đến {ends_on:%d/%m/%Y}.")
+    if organisation is not None:
+        require("SUS-02", on=starts_on, ok=kind == SuspensionKind.ORGANISATION
+                and ground == SuspensionGround.OBSTRUCTION,
+                detail="Tổ chức đảng chỉ bị đình chỉ hoạt động khi vi phạm nghiêm trọng, cản trở kiểm tra, kỷ luật.")
+        require("ORG-10", on=starts_on, ok=org_is_active(organisation.pk, starts_on))
+        org_max = param("SUS-03", "org_max_days", starts_on)
+        require("SUS-03", on=starts_on, ok=(ends_on - starts_on).days <= org_max,
+                detail=f"Tổ chức đảng: tối đa {org_max} ngày, đến ngày {starts_on + timedelta(days=org_max):%d/%m/%Y}.")
+        require("AUTH-02", on=starts_on, ok=in_subtree(organisation.pk, deciding_organisation, starts_on, strict=True)
+                and deciding_actor in (ActorKind.EXECUTIVE_COMMITTEE, ActorKind.STANDING_COMMITTEE),
+                detail=f"{body_label(deciding_organisation, deciding_actor)} – đình chỉ hoạt động {organisation.name}.")
+        subject_org = organisation
+    else:
+        assert member is not None
+        require("SUS-02", on=starts_on, ok=kind != SuspensionKind.ORGANISATION,
+                detail="Đình chỉ hoạt động chỉ áp dụng với tổ chức đảng.")
+        if kind == SuspensionKind.COMMITTEE:
+            require("SUS-02", on=starts_on, ok=ground in (SuspensionGround.PROSECUTED, SuspensionGround.DETAINED)
+                    and posts_on(member, starts_on).exists(), detail=f"{member.full_name} không phải cấp ủy viên.")
+        subject_org = _member_org(member, starts_on)
+        require("AUTH-01", on=starts_on, ok=subject_org is not None
+                and in_subtree(subject_org.pk, deciding_organisation, starts_on))
     initial = param("SUS-08", "initial_days", starts_on)
-    require("SUS-08", on=starts_on, ok=starts_on <= ends_on and (ends_on - starts_on).days <= initial,
+    require("SUS-08", on=starts_on, ok=(ends_on - starts_on).days <= initial,
             detail=f"Từ {starts_on:%d/%m/%Y} đến {ends_on:%d/%m/%Y}.")
-    subject_org = _member_org(member, starts_on)
-    require("AUTH-01", on=starts_on, ok=subject_org is not None and in_subtree(subject_org.pk, deciding_organisation,
-                                                                                 starts_on))
     decision = Decision(clean(decision_number), starts_on, body_label(deciding_organisation, deciding_actor))
     if kind == SuspensionKind.PARTY:
         member_record_event(actor=actor, member=member, kind=EventKind.SUSPENSION, effective_date=starts_on,
                             decision=decision)
     suspension = Suspension.objects.create(
-        member=member, subject_organisation=subject_org, kind=kind, ground=ground,
+        member=member, organisation=organisation, subject_organisation=subject_org, kind=kind, ground=ground,
         deciding_organisation=deciding_organisation, deciding_actor=deciding_actor, decision_number=decision.number,
         starts_on=starts_on, ends_on=ends_on, prosecuted_on=prosecuted_on, notified_on=notified_on,
         recorded_at=timezone.now(), recorded_by=_user(actor))
     audit_record(actor=actor, action=AuditAction.CREATE, target=suspension, organisation=subject_org,
-                 new={"kind": kind, "ground": ground, "from": starts_on, "to": ends_on}, reason=decision.number)
+                 new={"subject": suspension.subject_name, "kind": kind, "ground": ground, "from": starts_on,
+                      "to": ends_on}, reason=decision.number)
     return suspension
 
 
 @transaction.atomic
 def suspension_extend(*, actor, suspension: Suspension, new_ends_on: date) -> Suspension:
+    """Extend once (SUS-08), within the total maximum of SUS-03 (members; organisations at most 90 days)."""
     start = suspension.starts_on
-    max_days = param("SUS-03", "max_days", start)
+    max_days = param("SUS-03", "org_max_days" if suspension.organisation_id else "max_days", start)
     require("SUS-08", on=start, ok=not suspension.extended and suspension.ended_on is None
             and new_ends_on > suspension.ends_on, detail="Chỉ gia hạn một lần.")
     require("SUS-03", on=start, ok=(new_ends_on - start).days <= max_days,

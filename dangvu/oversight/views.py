@@ -26,8 +26,11 @@ from dangvu.oversight.forms import (
     EscalateForm,
     FiguresForm,
     ItemForm,
+    JudgmentCaseForm,
+    PostponeForm,
     ProgrammeForm,
     ResolveForm,
+    ResumeForm,
     SuspensionChangeForm,
     SuspensionForm,
 )
@@ -39,6 +42,7 @@ from dangvu.oversight.models import (
     CaseStatus,
     Conclusion,
     DisciplineCase,
+    DisciplineForm,
 )
 from dangvu.rules.engine import RuleViolation
 
@@ -179,6 +183,79 @@ def case_new(request, pk: int, subject_pk: int):
     return _form_page(request, form, title=f"Xem xét kỷ luật {subject}", back=activity)
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_new_judgment(request):
+    """DIS-13: open a case on a final judgment of imprisonment, without an inspection."""
+    access.oversight_scope(request.user)
+    access.require_writer(request.user)
+    members = (access.members_in_scope(request.user, for_write=True).filter(status__in=["official", "probationary"])
+               .select_related("organisation"))
+    form = JudgmentCaseForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_open(actor=request.user, member=data["member"],
+                                      judgment_number=data["judgment_number"], judgment_date=data["judgment_date"],
+                                      violation_from=data["violation_from"],
+                                      violation_content=data["violation_content"],
+                                      violation_description=data["violation_description"],
+                                      proposed_form=DisciplineForm.EXPULSION)
+        except RuleViolation as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Đã mở vụ việc kỷ luật đối với {case.subject_name} theo bản án.")
+            return redirect("oversight:case_detail", pk=case.pk)
+    return _form_page(request, form, title="Mở vụ việc kỷ luật theo bản án (không qua kiểm tra)",
+                      back="oversight:index",
+                      intro="Đảng viên bị tòa án xử phạt tù bằng bản án đã có hiệu lực pháp luật: cơ quan có thẩm "
+                            "quyền căn cứ bản án quyết định khai trừ (DIS-13, QĐ 21-QĐ/TW từ 11/04/2026).")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def postponed(request):
+    """NOKL-01: cases not yet considered, their grounds and until-dates; a form to postpone a case."""
+    access.oversight_scope(request.user)
+    if request.method == "POST":
+        access.require_writer(request.user)
+    open_cases = (access.cases_for(request.user).filter(status__in=[CaseStatus.OPEN, CaseStatus.POSTPONED],
+                                                         member__isnull=False))
+    form = PostponeForm(request.POST or None, cases=open_cases)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case = access.access_case(request.user, data["case"].pk, for_write=True)
+        try:
+            services.case_postpone(actor=request.user, case=case, reason=data["reason"], until=data["until"])
+        except RuleViolation as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Đã ghi chưa xem xét kỷ luật {case.subject_name} đến ngày "
+                                      f"{data['until']:%d/%m/%Y}.")
+            return redirect("oversight:postponed")
+    today = timezone.localdate()
+    return render(request, "oversight/postponed.html", {
+        "rows": selectors.postponed_cases(request.user, today), "form": form, "today": today,
+        "can_write": access.may_write(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_resume(request, pk: int):
+    case = access.access_case(request.user, pk, for_write=True)
+    form = ResumeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_resume(actor=request.user, case=case, resumed_on=form.cleaned_data["resumed_on"])
+        except RuleViolation as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Đã tiếp tục xem xét kỷ luật {case.subject_name}.")
+            return redirect("oversight:case_detail", pk=case.pk)
+    return _form_page(request, form, title=f"Tiếp tục xem xét kỷ luật {case.subject_name}", back=case,
+                      intro="Ghi ngày lý do chưa xem xét kỷ luật (NOKL-01) chấm dứt.")
+
+
 @require_GET
 @login_required
 def case_detail(request, pk: int):
@@ -193,6 +270,7 @@ def case_detail(request, pk: int):
                   if code in case.votes],
         "can_write": access.may_write(request.user, case.subject_organisation.path),
         "can_decide": case.status in (CaseStatus.OPEN, CaseStatus.POSTPONED),
+        "can_resume": case.status == CaseStatus.POSTPONED,
         "can_appeal": case.status == CaseStatus.DECIDED and not any(a.outcome == "" for a in appeals),
     })
 
@@ -254,7 +332,7 @@ def appeal_resolve(request, pk: int):
         try:
             services.appeal_resolve(actor=request.user, appeal=appeal, outcome=data["outcome"],
                                     outcome_number=data["outcome_number"], outcome_date=data["outcome_date"],
-                                    new_form=data["new_form"])
+                                    new_form=data["new_form"], authorised_to_admit=data["authorised_to_admit"])
         except RuleViolation as exc:
             form.add_error(None, str(exc))
         else:
@@ -328,7 +406,8 @@ def suspension_new(request):
         else:
             messages.success(request, "Đã ghi quyết định đình chỉ.")
             return redirect("oversight:suspension_detail", pk=suspension.pk)
-    return _form_page(request, form, title="Đình chỉ sinh hoạt", back="oversight:index")
+    return _form_page(request, form, title="Đình chỉ sinh hoạt (đảng viên) hoặc đình chỉ hoạt động (tổ chức đảng)",
+                      back="oversight:index")
 
 
 @require_http_methods(["GET", "POST"])

@@ -44,8 +44,12 @@ def objects(world):
         actor=actor, member=world.member_own, kind="party", ground="detained", deciding_organisation=tree.du,
         deciding_actor="standing_committee", decision_number="9-QĐ/ĐU", starts_on=date(2026, 5, 4),
         ends_on=date(2026, 7, 31))
+    org_suspension = services.suspension_decide(
+        actor=actor, organisation=tree.c1, kind="organisation", ground="obstruction", deciding_organisation=tree.b1,
+        deciding_actor="executive_committee", decision_number="2-QĐ/ĐU", starts_on=date(2026, 5, 4),
+        ends_on=date(2026, 6, 30))
     world._oversight = {"activity": activity.pk, "subject": subject.pk, "case": case.pk, "appeal": appeal.pk,
-                        "programme": programme.pk, "suspension": suspension.pk}
+                        "programme": programme.pk, "suspension": suspension.pk, "org_suspension": org_suspension.pk}
     return world._oversight
 
 
@@ -73,7 +77,12 @@ CASES = [
     Case("oversight:programme_detail", WRITE, kwargs=kw("programme"), method="post", label="empty"),
     Case("oversight:programme_list", READ),
     Case("oversight:programme_list", WRITE, method="post", label="empty"),
+    Case("oversight:postponed", READ),
+    Case("oversight:postponed", WRITE, method="post", label="empty"),
+    *_both("oversight:case_new_judgment", WRITE),
+    *_both("oversight:case_resume", WRITE, kw("case")),
     Case("oversight:suspension_detail", READ, kwargs=kw("suspension")),
+    Case("oversight:suspension_detail", READ, kwargs=kw("org_suspension"), label="organisation"),
     Case("oversight:suspension_detail", WRITE, kwargs=kw("suspension"), method="post", label="empty"),
     *_both("oversight:activity_new", WRITE),
     *_both("oversight:suspension_new", WRITE),

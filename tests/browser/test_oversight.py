@@ -1,5 +1,6 @@
 """Oversight in a real browser: a thematic supervision of two organisations, one escalated to an
-inspection on signs of violation, concluded with discipline, and an appeal filed."""
+inspection on signs of violation, concluded with discipline, and an appeal filed; then an organisation's
+activity suspended."""
 
 from __future__ import annotations
 
@@ -93,6 +94,22 @@ def test_supervision_escalates_to_inspection_discipline_and_appeal(transactional
     page.goto("/kiem-tra-giam-sat/")
     expect(page.locator("body")).to_contain_text("Khiếu nại chờ giải quyết")
     page.screenshot(path=SHOTS / "oversight_index.png", full_page=True)
+
+    # The suspension of an organisation's activity (SUS-03: at most 90 days).
+    page.click("a:text-is('Đình chỉ sinh hoạt')")
+    page.select_option("select[name=organisation]", str(tree.b2.pk))
+    page.select_option("select[name=kind]", "organisation")
+    page.select_option("select[name=ground]", "obstruction")
+    page.select_option("select[name=deciding_organisation]", str(tree.du.pk))
+    page.select_option("select[name=deciding_actor]", "standing_committee")
+    page.fill("input[name=decision_number]", "40-QĐ/ĐU")
+    page.fill("input[name=starts_on]", "01/06/2026")
+    page.fill("input[name=ends_on]", "15/09/2026")
+    _submit(page)
+    expect(page.locator(".errorbox")).to_contain_text("SUS-03")
+    page.fill("input[name=ends_on]", "30/06/2026")
+    _submit(page)
+    expect(page.locator("h1")).to_have_text("Đình chỉ hoạt động của tổ chức đảng: Chi bộ Công ty Beta")
 
     case = DisciplineCase.objects.get()
     assert case.decided_form == "reprimand" and case.status == "decided"
