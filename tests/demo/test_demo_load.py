@@ -1,4 +1,4 @@
-"""The demo committee: loaded once per module through ``demo_load`` (all services, all rules), then checked."""
+"""The demo committee (loaded once for the package, see conftest.py): the tree, the members, the users."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
 
 from dangvu.access.models import Grant
@@ -22,21 +21,9 @@ from dangvu.members.models import ACTIVE_STATUSES, EventKind, LedgerEvent, Membe
 from dangvu.organisations.models import Body, Organisation, OrganisationEvent, OrgType, Post, Term
 from dangvu.organisations.services import org_is_active
 
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Load once for the module inside a transaction that is rolled back afterwards."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            out = StringIO()
-            call_command("demo_load", stdout=out)
-            yield out.getvalue()
-            transaction.set_rollback(True)
-
-
-@pytest.fixture
-def root(demo):
-    return Organisation.objects.get(code=data.ROOT_CODE)
+# The package fixture ``demo`` holds the data; the mark makes pytest-django set up the test database
+# even when this module runs alone, and rolls back what each test writes (sessions, audit rows).
+pytestmark = pytest.mark.django_db
 
 
 def test_summary_is_vietnamese_and_lists_the_logins(demo):

@@ -59,6 +59,23 @@ def load_demo(horizon: date) -> None:
     loader = DemoLoader(actor, horizon)
     loader.run()
     create_demo_users(actor, loader.orgs)
+    load_chapters(loader)
+
+
+def load_chapters(loader) -> None:
+    """What the committee does with its members: development, oversight, an issued report. Written
+    through the services of those apps, after the history of the tree and the ledger."""
+    import random
+
+    from dangvu.demo.development_demo import load_development
+    from dangvu.demo.oversight_demo import load_oversight
+    from dangvu.demo.picking import MemberPicker
+    from dangvu.demo.report_demo import load_report
+
+    picker = MemberPicker(random.Random(data.SEED + 3))  # no member plays two parts
+    load_development(loader, picker)
+    load_oversight(loader, picker)
+    load_report(loader)
 
 
 def create_demo_users(actor, orgs) -> None:
@@ -108,9 +125,37 @@ def summary(elapsed: float) -> str:
         f"{orgs.count() - active.count()} đã sáp nhập hoặc giải thể.",
         f"Đảng viên: {_vn(counts['total'])} hồ sơ, trong đó {_vn(counts['active'])} đang sinh hoạt "
         f"({_vn(counts['official'])} chính thức, {_vn(counts['probationary'])} dự bị; {_vn(counts['women'])} nữ).",
+        *chapters(orgs),
         f"Tài khoản đăng nhập (mật khẩu chung: {data.DEMO_PASSWORD}):",
     ]
     for spec in data.DEMO_USERS:
         lines.append(f"  {spec.username:<9} – {spec.description}")
     lines.append("Dữ liệu hoàn toàn hư cấu (hồ sơ triển khai C: chỉ dùng để trình diễn, không dùng thật).")
     return "\n".join(lines)
+
+
+def chapters(orgs) -> list[str]:
+    """Lines of the summary on member development, oversight and the issued reports."""
+    from dangvu.development.models import Candidate, Stage
+    from dangvu.oversight.models import Activity, Appeal, CaseStatus, DisciplineCase, Programme, Suspension
+    from dangvu.reports.models import IssuedReport
+
+    candidates = Candidate.objects.filter(organisation__in=orgs)
+    admitted = candidates.filter(stage__in=(Stage.PROBATIONARY, Stage.OFFICIAL)).count()
+    official = candidates.filter(stage=Stage.OFFICIAL).count()
+    cases = DisciplineCase.objects.filter(subject_organisation__in=orgs)
+    decided = cases.filter(status=CaseStatus.DECIDED).count()
+    appeals = Appeal.objects.filter(case__in=cases)
+    lines = [
+        f"Phát triển đảng viên: {_vn(candidates.count())} quần chúng ưu tú ở "
+        f"{_vn(candidates.values('organisation').distinct().count())} chi bộ, trong đó {_vn(admitted)} đã được "
+        f"kết nạp ({_vn(official)} đã được công nhận đảng viên chính thức).",
+        f"Kiểm tra, giám sát, kỷ luật: {_vn(Programme.objects.filter(organisation__in=orgs).count())} chương trình "
+        f"năm, {_vn(Activity.objects.filter(organisation__in=orgs).count())} cuộc kiểm tra, giám sát; "
+        f"{_vn(cases.count())} vụ việc kỷ luật ({_vn(decided)} đã quyết định), {_vn(appeals.count())} khiếu nại "
+        f"({_vn(appeals.filter(outcome='').count())} đang giải quyết), "
+        f"{_vn(Suspension.objects.filter(subject_organisation__in=orgs).count())} quyết định đình chỉ sinh hoạt đảng.",
+    ]
+    for issued in IssuedReport.objects.filter(organisation__in=orgs).order_by("issued_at", "id"):
+        lines.append(f"Báo cáo đã ban hành: {issued.number} về {issued.title}.")
+    return lines
