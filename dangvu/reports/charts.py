@@ -1,8 +1,11 @@
 """Chart data (admissions per year by occupation, oversight by actor, discipline by form) and their
-renderings: inline SVG bars on the page; in Word, a table whose bars are proportional block characters."""
+renderings: inline SVG bars on the page (no script, no external file); in Word, a table whose bars are
+drawn pictures (a one-colour PNG stretched to a width proportional to the value)."""
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections import Counter
 from html import escape
 
@@ -56,5 +59,14 @@ def svg_bars(title: str, rows: list[tuple[str, float]]) -> str:
     return "".join(parts)
 
 
-def text_bar(n: float, top: float, width: int = 30) -> str:
-    return "█" * round(width * n / top) if top else ""
+BAR_COLOUR = (0xA3, 0x20, 0x20)
+
+
+def bar_png(colour: tuple[int, int, int] = BAR_COLOUR, size: int = 4) -> bytes:
+    """A small one-colour PNG (written here, no imaging library), stretched in Word to draw a bar."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    row = b"\x00" + bytes(colour) * size
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(row * size)) + chunk(b"IEND", b""))

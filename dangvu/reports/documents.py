@@ -15,9 +15,11 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from dangvu.reports.charts import chart_data, text_bar
+from dangvu.reports.charts import bar_png, chart_data
 from dangvu.reports.figures import REGISTRY, SECTIONS
-from dangvu.reports.narrative import number, paragraphs
+from dangvu.reports.narrative import comparisons, number, percent, report_paragraphs
+from dangvu.reports.official_forms import write_forms
+from dangvu.reports.periods import ratio
 
 FONT = "Times New Roman"
 POPULATION_SHEETS = {
@@ -94,13 +96,12 @@ def to_docx(report, *, number_text: str = "Số     -BC/ĐU", place: str = "", i
     para(document, f"(Số liệu tính đến {timezone.localtime(report.as_of):%H:%M ngày %d/%m/%Y})", italic=True,
          align=center, space=6)
     justify = WD_ALIGN_PARAGRAPH.JUSTIFY
-    for heading, sentences in paragraphs(report):
+    blocks = report_paragraphs(report)
+    for heading, sentences in blocks:
         para(document, heading, bold=True, space=4)
         p = para(document, " ".join(sentences), align=justify, space=6)
         p.paragraph_format.first_line_indent = Cm(1.27)
-    if not report.figures:
-        para(document, report.text)
-    elif report.text and not paragraphs(report):
+    if report.text and not blocks:
         para(document, report.text)
 
     para(document, "BIỂU SỐ LIỆU", bold=True, align=center, space=6)
@@ -109,17 +110,22 @@ def to_docx(report, *, number_text: str = "Số     -BC/ĐU", place: str = "", i
         if not ids:
             continue
         para(document, title, bold=True, space=4)
-        table = document.add_table(rows=1, cols=3)
+        columns = comparisons(report)
+        headings = ["Chỉ số", "Kỳ này"] + [t for _k, label, _f in columns for t in (label[:1].upper() + label[1:], "%")]
+        table = document.add_table(rows=1, cols=len(headings))
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ("Chỉ số", "Kỳ này", "Kỳ trước"), strict=True):
+        for cell, text in zip(table.rows[0].cells, headings, strict=True):
             cell.text = text
             cell.paragraphs[0].runs[0].bold = True
         for fid in ids:
             cells = table.add_row().cells
+            value = report.figures[fid]
             cells[0].text = REGISTRY[fid].label
-            cells[1].text = number(report.figures[fid])
-            earlier = (report.comparison or {}).get(fid)
-            cells[2].text = number(earlier) if earlier is not None else ""
+            cells[1].text = number(value)
+            for i, (_k, _l, figures) in enumerate(columns):
+                earlier = figures.get(fid)
+                cells[2 + 2 * i].text = number(earlier) if earlier is not None else ""
+                cells[3 + 2 * i].text = percent(ratio(value, earlier))
     charts = chart_data(report)
     for title, rows in charts:
         para(document, title, bold=True, space=4)
@@ -128,7 +134,10 @@ def to_docx(report, *, number_text: str = "Số     -BC/ĐU", place: str = "", i
         table.style = "Table Grid"
         for text, n in rows:
             cells = table.add_row().cells
-            cells[0].text, cells[1].text, cells[2].text = text, text_bar(n, top), number(n)
+            cells[0].text, cells[2].text = text, number(n)
+            if n and top:  # the bar: a drawn picture whose width is proportional to the value
+                cells[1].paragraphs[0].add_run().add_picture(io.BytesIO(bar_png()), width=Cm(6 * n / top),
+                                                             height=Cm(0.4))
     para(document, "Kiểm tra cân đối số liệu", bold=True, space=4)
     table = document.add_table(rows=1, cols=2)
     table.style = "Table Grid"
@@ -182,13 +191,20 @@ def to_xlsx(report, *, title: str = "") -> bytes:
         if not ids:
             continue
         sheet = book.create_sheet(section_title[:31])
-        sheet.append(["Mã chỉ số", "Chỉ số", "Kỳ này", "Kỳ trước"])
+        columns = comparisons(report)
+        sheet.append(["Mã chỉ số", "Chỉ số", "Kỳ này"]
+                     + [t for _k, label, _f in columns for t in (label[:1].upper() + label[1:], "Tỷ lệ (%)")])
         for cell in sheet[1]:
             cell.font = bold
         for fid in ids:
-            sheet.append([fid, REGISTRY[fid].label, report.figures[fid], (report.comparison or {}).get(fid)])
+            value = report.figures[fid]
+            row = [fid, REGISTRY[fid].label, value]
+            for _k, _l, figures in columns:
+                row += [figures.get(fid), ratio(value, figures.get(fid))]
+            sheet.append(row)
         sheet.column_dimensions["A"].width = 48
         sheet.column_dimensions["B"].width = 70
+    write_forms(book, report)
     for population, sheet_title in POPULATION_SHEETS.items():
         records = report.populations.get(population)
         if not records:
@@ -262,7 +278,13 @@ def to_text(report) -> str:
         ids = shown_figures(report, key)
         if ids:
             lines.append(f"\n{title}")
-            lines += [f"  {fid}\t{REGISTRY[fid].label}\t{number(report.figures[fid])}" for fid in ids]
+            columns = comparisons(report)
+            for fid in ids:
+                line = f"  {fid}\t{REGISTRY[fid].label}\t{number(report.figures[fid])}"
+                for _k, label, figures in columns:
+                    if figures.get(fid) is not None:
+                        line += f"\t{label}: {number(figures[fid])}"
+                lines.append(line)
     lines.append("\nKIỂM TRA")
     lines += [f"  [{'Đạt' if c.ok else 'KHÔNG ĐẠT'}] {c.id}: {c.detail}" for c in report.checks]
     return "\n".join(lines) + "\n"

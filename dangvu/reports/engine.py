@@ -104,6 +104,12 @@ class Report:
     text: str = ""
     comparison: dict[str, int | float] | None = None
     previous: tuple[date, date] | None = None
+    # Set by dangvu.reports.periods.add_comparisons: names of the compared periods and the same period
+    # one year earlier (cùng kỳ năm trước).
+    previous_label: str = ""
+    year_earlier: dict[str, int | float] | None = None
+    year_earlier_period: tuple[date, date] | None = None
+    year_earlier_label: str = ""
 
     def figure_defs(self) -> list[FigureDef]:
         return [f for f in REGISTRY.values() if self.confidential or not f.confidential]
@@ -169,7 +175,7 @@ ADMISSION_KINDS = (EventKind.ADMISSION, EventKind.READMISSION)
 PROFILE_FIELDS = ("full_name", "gender", "ethnicity", "religion", "date_of_birth", "admitted_on")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Segment:
     start: date
     stop: date | None
@@ -227,7 +233,9 @@ def _moving(scope: LineageScope, opening: date, date_from: date, date_to: date, 
     selected = Q()
     for part in parts:
         selected |= Q(member_id__in=part.values("member_id"))
-    selected |= Q(member_id__in=overlapping.filter(Q(valid_from__gt=opening) | Q(valid_to__lte=date_to))
+    # A spell starting or ending in (opening, date_to]: both bounds given so that each side is an index range.
+    selected |= Q(member_id__in=overlapping.filter(Q(valid_from__gt=opening, valid_from__lte=date_to)
+                                                   | Q(valid_to__gt=opening, valid_to__lte=date_to))
                   .values("member_id"))
     changing = scope.changing(opening, date_to)
     if changing is None:
@@ -242,7 +250,8 @@ def _moving(scope: LineageScope, opening: date, date_from: date, date_to: date, 
                               *profile_columns).order_by()  # sorted here: ordering in SQL forces an index scan
     for member_id, start, stop, org_id, status, exempted, *profile in sorted(rows, key=lambda r: (r[0], r[1])):
         segments[member_id].append(_Segment(start, stop, org_id, status, exempted))
-        profiles[member_id] = dict(zip(PROFILE_FIELDS, profile, strict=True))
+        if member_id not in profiles:
+            profiles[member_id] = dict(zip(PROFILE_FIELDS, profile, strict=True))
     window: dict[int, list[tuple]] = defaultdict(list)
     rows = {row[6]: row for part in parts for row in part.values_list(*EVENT_FIELDS, *profile_columns).order_by()}
     for row in sorted(rows.values(), key=lambda r: (r[0], r[2], r[6])):
@@ -371,18 +380,45 @@ class _Walk:
     admissions: list  # events
 
 
-def _walk(segs: list[_Segment], events: list[tuple], scope: LineageScope, opening: date, date_to: date) -> _Walk:
-    """One member through the period: in scope at the start and the end, and every crossing of the scope."""
+def _inside_throughout(segs: list[_Segment], fixed: dict[int, bool], opening: date, date_to: date) -> bool:
+    """Active spells, back to back, covering [opening, date_to], each at an organisation inside R on every
+    day of it (``fixed``): the member is in R's stock on every day of the period."""
+    if not segs or segs[0].start > opening or (segs[-1].stop is not None and segs[-1].stop <= date_to):
+        return False
+    for previous, following in zip(segs, segs[1:], strict=False):
+        if previous.stop != following.start:
+            return False
+    return all(seg.status in ACTIVE and fixed.get(seg.org_id) is True for seg in segs)
+
+
+def _walk(segs: list[_Segment], events: list[tuple], scope: LineageScope, opening: date, date_to: date,
+          fixed: dict[int, bool] | None = None) -> _Walk:
+    """One member through the period: in scope at the start and the end, and every crossing of the scope.
+
+    ``fixed``: organisation → whether it is inside R on every day of [opening, date_to] (those whose scope
+    does not change in the period, ``LineageScope.fixed_in``); the others are asked day by day."""
+    if fixed is None:
+        fixed = scope.fixed_in(opening, date_to)
+    candidates = scope.candidates
+
+    def contains(org_id, day) -> bool:
+        known = fixed.get(org_id)
+        if known is not None:
+            return known
+        return org_id in candidates and scope.contains(org_id, day)
+
     by_day: dict[date, list[tuple]] = defaultdict(list)
     admissions = []
     for event in events:
         by_day[event[2]].append(event)
-        if event[1] in ADMISSION_KINDS and scope.contains(event[3], event[2]):
+        if event[1] in ADMISSION_KINDS and contains(event[3], event[2]):
             admissions.append(event)
 
     def inside(day: date) -> _Segment | None:
-        seg = _segment_on(segs, day)
-        return seg if seg is not None and seg.status in ACTIVE and scope.contains(seg.org_id, day) else None
+        for seg in segs:
+            if seg.start <= day and (seg.stop is None or day < seg.stop):
+                return seg if seg.status in ACTIVE and contains(seg.org_id, day) else None
+        return None
 
     days = {opening, date_to, *by_day}
     boundaries: set[date] = set()
@@ -391,7 +427,8 @@ def _walk(segs: list[_Segment], events: list[tuple], scope: LineageScope, openin
         boundaries.add(seg.start)
         if seg.stop:
             boundaries.add(seg.stop)
-        org_days.update(d for d in scope.change_days(seg.org_id) if opening < d <= date_to)
+        if seg.org_id not in fixed:
+            org_days.update(d for d in scope.change_days(seg.org_id) if opening < d <= date_to)
     days.update(org_days)
     days.update(d for d in boundaries if opening < d <= date_to)
     previous = first = inside(opening)
@@ -447,11 +484,19 @@ def _membership(scope: LineageScope, date_from: date, date_to: date, as_of: date
     admissions: list[tuple[int, tuple]] = []
     flows: list[tuple[int, date, str, tuple | None, _Segment | None]] = []
     recognitions: list[tuple[int, date, tuple, _Segment]] = []
+    fixed = scope.fixed_in(opening, date_to)
     for source_segments, source_window, in_python in ((segments, window, False),
                                                       (replayed_segments, replayed_window, True)):
         for member_id in set(source_segments) | set(source_window):
+            segs, events = source_segments.get(member_id, []), source_window.get(member_id, [])
+            if not in_python and all(e[1] == EventKind.RECOGNITION for e in events) and _inside_throughout(
+                    segs, fixed, opening, date_to):
+                # Inside R on every day and only recognitions (most of a year's movers): what the walk
+                # would find, without walking — no crossing, a recognition record per event.
+                recognitions += [(member_id, e[2], e, _segment_on(segs, e[2])) for e in events]
+                continue
             walk = _walk(source_segments.get(member_id, []), source_window.get(member_id, []), scope, opening,
-                         date_to)
+                         date_to, fixed)
             admissions += [(member_id, event) for event in walk.admissions]
             flows += [(member_id, *flow) for flow in walk.flows]
             recognitions += [(member_id, *recognition) for recognition in walk.recognitions]
@@ -555,9 +600,11 @@ def _member_record(member_id: int, seg: _Segment, day: date, description: str, s
 
 def _organisations(scope: LineageScope, date_from: date, date_to: date, as_of: datetime) -> dict[str, list[Record]]:
     closing = []
+    root_path = scope.path_on(scope.root.pk, date_to)
     for org_id in sorted(scope.candidates):
         spell = scope.spell(org_id, date_to)
-        if spell is None or not scope.strictly_inside(org_id, date_to):
+        # ``scope.strictly_inside(org_id, date_to)``, with R's path looked up once.
+        if spell is None or not (root_path and spell[2].startswith(root_path)):
             continue
         org_type = spell[3]
         closing.append(Record("organisation", f"o{org_id}", spell[4], date_to, spell[4], "Đang hoạt động cuối kỳ",
@@ -732,7 +779,7 @@ def compute(root: Organisation, date_from: date, date_to: date, as_of: datetime 
     ``method`` is chosen from ``as_of`` (see ``_membership``); ``"full-replay"`` replays every ledger
     (slow: for verification)."""
     as_of = as_of or timezone.now()
-    scope = LineageScope(root)
+    scope = LineageScope(root, as_of)
     problems: list[str] = []
     if method is None:
         method = "spells" if ledger_is_current(as_of) else "replay"
@@ -762,20 +809,16 @@ def compute(root: Organisation, date_from: date, date_to: date, as_of: datetime 
     if confidential:
         from dangvu.oversight.figures import oversight_figures
 
-        oversight = oversight_figures(root, date_from, date_to, as_of)
+        oversight = oversight_figures(root, date_from, date_to, as_of, scope=scope)
     report = Report(root=root, date_from=date_from, date_to=date_to, as_of=as_of,
                     figures=count_figures(populations, oversight, tallies), populations=populations, checks=[],
                     confidential=confidential, method=method)
     report.checks = run_checks(report, problems)
     if compare:
-        length = (date_to - date_from).days + 1
-        previous_to = date_from - timedelta(days=1)
-        previous_from = previous_to - timedelta(days=length - 1)
-        report.previous = (previous_from, previous_to)
-        if Organisation.objects.filter(pk=root.pk, founded_on__lte=previous_to).exists():
-            earlier = compute(root, previous_from, previous_to, as_of, confidential=confidential,
-                              narrative=False, compare=False, method=None if method != "full-replay" else method)
-            report.comparison = earlier.figures
+        # The previous period of the same kind and the same period a year earlier (REPORTS.md "Comparisons").
+        from dangvu.reports.periods import add_comparisons
+
+        add_comparisons(report, method=None if method != "full-replay" else method)
     if narrative:
         from dangvu.reports.narrative import narrative as write
 

@@ -1,19 +1,12 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django import forms
 from django.utils import timezone
 
+from dangvu.reports.periods import PRESETS, PeriodError, preset_period
 from dangvu.web.forms import VNDateField
-
-PRESETS = [
-    ("year", "Cả năm"),
-    ("half", "6 tháng đầu năm (đến 30/6)"),
-    ("term_current", "Nhiệm kỳ hiện tại"),
-    ("term_previous", "Nhiệm kỳ trước"),
-    ("custom", "Tùy chọn (từ ngày … đến ngày …)"),
-]
 
 
 class ReportForm(forms.Form):
@@ -39,21 +32,14 @@ class ReportForm(forms.Form):
         data = super().clean()
         organisation = data.get("to_chuc")
         preset = data.get("ky") or "year"
-        today = timezone.localdate()
-        year = data.get("nam") or today.year
-        if preset == "year":
-            data["tu"], data["den"] = date(year, 1, 1), date(year, 12, 31)
-        elif preset == "half":
-            data["tu"], data["den"] = date(year, 1, 1), date(year, 6, 30)
-        elif preset in ("term_current", "term_previous") and organisation is not None:
-            terms = self.terms_of(organisation) if self.terms_of else []
-            current = next((t for t in terms if t.starts_on <= today), None)
-            chosen = current if preset == "term_current" else (
-                terms[terms.index(current) + 1] if current and terms.index(current) + 1 < len(terms) else None)
-            if chosen is None:
-                raise forms.ValidationError("Tổ chức này chưa có nhiệm kỳ phù hợp; hãy chọn kỳ khác.")
-            data["tu"], data["den"] = chosen.starts_on, chosen.ends_on or today
-        elif preset == "custom":
+        if preset != "custom" and (preset not in ("term_current", "term_previous") or organisation is not None):
+            try:
+                period = preset_period(preset, organisation=organisation, year=data.get("nam"),
+                                       terms=self.terms_of(organisation) if self.terms_of and organisation else None)
+            except PeriodError as exc:
+                raise forms.ValidationError(str(exc)) from None
+            data["tu"], data["den"] = period
+        if preset == "custom":
             if not data.get("tu") or not data.get("den"):
                 raise forms.ValidationError("Hãy nhập cả từ ngày và đến ngày.")
         if data.get("tu") and data.get("den") and data["tu"] > data["den"]:

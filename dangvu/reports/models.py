@@ -20,6 +20,8 @@ class IssuedReport(models.Model):
     confidential = models.BooleanField("có số liệu kiểm tra, giám sát, kỷ luật", default=False)
     figures = models.JSONField("số liệu")
     comparison = models.JSONField("số liệu kỳ trước", null=True, blank=True)
+    year_earlier = models.JSONField("số liệu cùng kỳ năm trước", null=True, blank=True)
+    comparison_periods = models.JSONField("các kỳ so sánh", null=True, blank=True)
     checks = models.JSONField("kiểm tra cân đối")
     text = models.TextField("nội dung")
     issued_at = models.DateTimeField("thời điểm ban hành")

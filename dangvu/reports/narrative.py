@@ -3,12 +3,15 @@
 Organised like DOMAIN.md §6.1: situation at the start and the end; organisation and members;
 development; inspection, supervision and discipline. A sentence whose figures are all zero is left
 out; numbers use Vietnamese grouping (1.234); figures are compared with the previous period of the
-same length where the data exists.
+same length and with the same period one year earlier, with the ratio (``dangvu.reports.periods``),
+where the earlier data exists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+OVERSIGHT_HEADING = "IV. Công tác kiểm tra, giám sát và thi hành kỷ luật đảng"
 
 
 def number(value) -> str:
@@ -27,21 +30,45 @@ def _list(parts: Sequence[str]) -> str:
     return ", ".join(parts[:-1]) + " và " + parts[-1]
 
 
+def comparisons(report) -> list[tuple[str, str, dict]]:
+    """[(key, label, figures)] of the periods the report is compared with: the same period one year
+    earlier ("year_earlier") and the previous period ("previous"), once when they are the same period."""
+    result = []
+    same = getattr(report, "year_earlier", None)
+    same_period = getattr(report, "year_earlier_period", None)
+    if same is not None and same_period is not None:
+        result.append(("year_earlier", getattr(report, "year_earlier_label", "") or "cùng kỳ năm trước", same))
+    if report.comparison is not None and report.previous is not None and tuple(report.previous) != (
+            tuple(same_period) if same is not None and same_period is not None else None):
+        start, stop = report.previous
+        label = getattr(report, "previous_label", "") or f"kỳ trước, từ {start:%d/%m/%Y} đến {stop:%d/%m/%Y}"
+        result.append(("previous", label, report.comparison))
+    return result
+
+
+def percent(value) -> str:
+    return f"{number(value)}%" if value is not None else ""
+
+
 def _compare(report, figure_id: str) -> str:
-    """" (kỳ trước, từ … đến …: 4; tăng 2, đạt 150%)" — empty when the earlier period has no data."""
-    earlier = (report.comparison or {}).get(figure_id)
+    """" (so với 6 tháng đầu năm 2024: 4, tăng 2, bằng 150%; so với 6 tháng cuối năm 2024: 5, tăng 1, bằng
+    120%)" — a comparison whose earlier data does not exist is left out."""
+    from dangvu.reports.periods import ratio
+
     now = report.figures.get(figure_id, 0)
-    if earlier is None or report.previous is None:
-        return ""
-    start, stop = report.previous
-    text = f" (kỳ trước, từ {start:%d/%m/%Y} đến {stop:%d/%m/%Y}: {number(earlier)}"
-    if earlier == now:
-        return text + "; bằng kỳ trước)"
-    direction = "tăng" if now > earlier else "giảm"
-    text += f"; {direction} {number(abs(now - earlier))}"
-    if earlier:
-        text += f", đạt {number(round(now * 100 / earlier, 1))}%"
-    return text + ")"
+    parts = []
+    for _key, label, figures in comparisons(report):
+        earlier = figures.get(figure_id)
+        if earlier is None:
+            continue
+        text = f"so với {label}: {number(earlier)}"
+        if now != earlier:
+            text += f", {'tăng' if now > earlier else 'giảm'} {number(abs(now - earlier))}"
+        share = ratio(now, earlier)
+        if share is not None:
+            text += f", bằng {percent(share)}"
+        parts.append(text)
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _with(items: Sequence[tuple[int, str]]) -> list[str]:
@@ -125,7 +152,7 @@ def paragraphs(report) -> list[tuple[str, list[str]]]:
     if report.confidential:
         oversight = _oversight_sentences(report)
         if oversight:
-            sections.append(("IV. Công tác kiểm tra, giám sát và thi hành kỷ luật đảng", oversight))
+            sections.append((OVERSIGHT_HEADING, oversight))
     return sections
 
 
@@ -184,3 +211,29 @@ def narrative(report) -> str:
     if not blocks:
         return f"Trong kỳ, {report.root.name} không có số liệu để báo cáo."
     return "\n\n".join(blocks)
+
+
+
+def text_paragraphs(text: str) -> list[tuple[str, list[str]]]:
+    """The stored text split back into [(heading, [body])], the inverse of ``narrative``: an issued report
+    shows its text exactly as issued, whatever the templates say today."""
+    blocks = []
+    for block in (text or "").split("\n\n"):
+        if not block.strip():
+            continue
+        heading, newline, body = block.partition("\n")
+        blocks.append((heading, [body]) if newline else ("", [heading]))
+    return blocks
+
+
+def without_oversight(text: str) -> str:
+    """The stored text without its inspection/discipline section (for readers who may not see it)."""
+    return "\n\n".join(block for block in (text or "").split("\n\n") if not block.startswith(OVERSIGHT_HEADING))
+
+
+def report_paragraphs(report) -> list[tuple[str, list[str]]]:
+    """The paragraphs shown and exported: from the report's text when it has one (an issued report's
+    frozen text; for a computed report the text is ``narrative(report)``), else from the figures."""
+    if report.text:
+        return [(h, s) for h, s in text_paragraphs(report.text) if h]
+    return paragraphs(report)

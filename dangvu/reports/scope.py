@@ -3,36 +3,126 @@
 An event of organisation X on day d counts for the root R when X was in R's subtree on d (the path of
 X's spell on d starts with the path of R's spell on d), or when X was later merged into an organisation
 that was in R's subtree on the merger date: a predecessor's past counts for its successor.
+
+The tree is the tree *as known at the as-of instant*: when an organisation event was recorded or voided
+after it, the spells are rebuilt from the events known then with the organisations app's own derivation
+(``organisations.services._timeline``, the one ``organisation_tree(known_at=…)`` uses); otherwise the
+derived ``OrganisationSpell`` rows are that tree and are read directly.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
-from dangvu.organisations.models import Organisation, OrganisationSpell
+from django.db.models import Q
+
+from dangvu.organisations.models import Organisation, OrganisationEvent, OrganisationSpell, OrgEventKind
+
+Spell = tuple  # (valid_from, valid_to | None, path, org_type, name)
+
+
+def tree_is_current(as_of: datetime | None) -> bool:
+    """True when no organisation event was recorded or voided after ``as_of``: the spells are as known then."""
+    if as_of is None:
+        return True
+    return not OrganisationEvent.objects.filter(Q(recorded_at__gt=as_of) | Q(voided_at__gt=as_of)).exists()
+
+
+def spells_known_at(as_of: datetime) -> tuple[dict[int, list[Spell]], dict[int, tuple[int | None, date | None]]]:
+    """Every organisation's spells (with paths) and (successor, ended_on) as the events known at ``as_of``
+    derive them: the same derivation as ``organisations.services._rebuild_subtree`` over those events."""
+    from dangvu.organisations.services import _pad, _timeline
+
+    events: dict[int, list[OrganisationEvent]] = defaultdict(list)
+    for event in (OrganisationEvent.objects.filter(recorded_at__lte=as_of).exclude(voided_at__lte=as_of)
+                  .order_by("effective_date", "id")):
+        events[event.organisation_id].append(event)
+    timelines = {org_id: _timeline(org_events) for org_id, org_events in events.items()}
+    lineage: dict[int, tuple[int | None, date | None]] = {}
+    for org_id, org_events in events.items():
+        successor = None
+        for event in org_events:
+            if event.kind == OrgEventKind.MERGER:
+                successor = event.related_id
+        periods = timelines[org_id]
+        lineage[org_id] = (successor, periods[-1].valid_to if periods else None)
+    spells: dict[int, list[Spell]] = {}
+
+    def build(org_id: int, stack: frozenset) -> list[Spell]:
+        if org_id in spells:
+            return spells[org_id]
+        result: list[Spell] = []
+        for period in timelines.get(org_id, []):
+            if period.parent_id is None:
+                result.append((period.valid_from, period.valid_to, _pad(org_id), period.org_type, period.name))
+                continue
+            if period.parent_id in stack:  # pragma: no cover - ORG-11 refuses cycles
+                continue
+            for start_p, stop_p, path_p, _t, _n in build(period.parent_id, stack | {org_id}):
+                start = max(period.valid_from, start_p)
+                ends = [d for d in (period.valid_to, stop_p) if d is not None]
+                stop = min(ends) if ends else None
+                if stop is not None and stop <= start:
+                    continue
+                result.append((start, stop, path_p + _pad(org_id), period.org_type, period.name))
+        result.sort(key=lambda s: s[0])
+        spells[org_id] = result
+        return result
+
+    for org_id in timelines:
+        build(org_id, frozenset())
+    return spells, lineage
 
 
 class LineageScope:
-    """Loads every organisation spell once (a few thousand rows) and answers ``contains`` from memory."""
+    """Loads the organisation spells R's answers need once (at most a few thousand rows) and answers
+    ``contains`` from memory.
 
-    def __init__(self, root: Organisation):
+    ``as_of``: the tree as known at that instant (default: as known now). ``current`` tells whether that is
+    today's ``OrganisationSpell`` (SQL may then join the spells; otherwise it must use ``ids_on``)."""
+
+    def __init__(self, root: Organisation, as_of: datetime | None = None):
         self.root = root
-        self._spells: dict[int, list[tuple[date, date | None, str, str, str]]] = defaultdict(list)
-        for org_id, start, stop, path, org_type, name in (OrganisationSpell.objects.order_by(
-                "organisation_id", "valid_from").values_list(
-                "organisation_id", "valid_from", "valid_to", "path", "org_type", "name")):
-            self._spells[org_id].append((start, stop, path, org_type, name))
+        self.as_of = as_of
+        self.current = tree_is_current(as_of)
+        self._spells: dict[int, list[Spell]] = defaultdict(list)
+        columns = ("organisation_id", "valid_from", "valid_to", "path", "org_type", "name")
+        if self.current:
+            # Only what R's answers need: R's spells, the spells inside R's paths, those of R's ancestors
+            # (``base_org_on`` reads the types along a path) and of every predecessor merged into another
+            # organisation (lineage). For a root at the top of the tree that is every spell.
+            root_spells = list(OrganisationSpell.objects.filter(organisation=root).values_list(*columns))
+            paths = sorted({row[3] for row in root_spells})
+            ancestors = {int(part) for path in paths for part in path.strip(".").split(".") if part}
+            lineage = dict(Organisation.objects.filter(successor__isnull=False).values_list("pk", "successor_id"))
+            wanted = Q(organisation_id__in=sorted(ancestors | set(lineage))) if ancestors | set(lineage) else Q()
+            for path in paths:
+                wanted |= Q(path__startswith=path)
+            spells = OrganisationSpell.objects.filter(wanted) if paths else OrganisationSpell.objects.filter(
+                organisation=root)
+            for org_id, start, stop, path, org_type, name in sorted(spells.values_list(*columns),
+                                                                    key=lambda r: (r[0], r[1])):
+                self._spells[org_id].append((start, stop, path, org_type, name))
+            self.orgs = {pk: (code, name, successor, ended) for pk, code, name, successor, ended in
+                         Organisation.objects.filter(pk__in=spells.values("organisation_id")).values_list(
+                             "pk", "code", "name", "successor_id", "ended_on")}
+        else:
+            known, lineage_known = spells_known_at(as_of)
+            self._spells.update(known)
+            self.orgs = {pk: (code, name, *lineage_known.get(pk, (None, None))) for pk, code, name in
+                         Organisation.objects.values_list("pk", "code", "name")}
         self._starts = {org_id: [s[0] for s in spells] for org_id, spells in self._spells.items()}
-        self.orgs = {pk: (code, name, successor, ended) for pk, code, name, successor, ended in
-                     Organisation.objects.values_list("pk", "code", "name", "successor_id", "ended_on")}
         self._cache: dict[tuple[int, date], bool] = {}
         self._change_days: dict[int, list[date]] = {}
+        self._fixed: dict[tuple[date, date], dict[int, bool]] = {}
+        self._base_orgs: dict[tuple, tuple[int, str] | None] = {}
         root_paths = {s[2] for s in self._spells.get(root.pk, [])}
-        # Organisations that are ever inside, directly or through a successor: the candidates to load.
-        inside = {org_id for org_id, spells in self._spells.items()
-                  if any(s[2].startswith(p) for s in spells for p in root_paths)}
+        # Organisations that are ever inside by the tree, then those inside only through a successor.
+        by_path = {org_id for org_id, spells in self._spells.items()
+                   if any(s[2].startswith(p) for s in spells for p in root_paths)}
+        inside = set(by_path)
         changed = True
         while changed:
             changed = False
@@ -43,19 +133,15 @@ class LineageScope:
         self.candidates: set[int] = inside
         self.root_paths = sorted(root_paths)
         # Candidates not found by path (predecessors merged into the subtree): the only ones SQL lists by id.
-        by_path = {org_id for org_id, spells in self._spells.items()
-                   if any(s[2].startswith(p) for s in spells for p in root_paths)}
         self.lineage_only = inside - by_path
-        self.whole = root.parent_id is None and len(inside) == len(self.orgs)
+        self.whole = root.parent_id is None and len(inside) == Organisation.objects.count()
 
     def candidate_q(self, field: str):
         """A ``Q`` on ``field`` (an organisation id) for the candidates: their ids when they are few, else a
         subquery on the spell paths (no long id list); ``None`` when every organisation is a candidate."""
-        from django.db.models import Q
-
         if self.whole:
             return None
-        if not self.root_paths or len(self.candidates) <= 1000:
+        if not self.root_paths or len(self.candidates) <= 1000 or not self.current:
             # A few ids: one short list lets the database use its indexes on the organisation.
             return Q(**{f"{field}__in": sorted(self.candidates)})
         paths = Q()
@@ -65,6 +151,22 @@ class LineageScope:
         if self.lineage_only:
             q |= Q(**{f"{field}__in": sorted(self.lineage_only)})
         return q
+
+    def ids_on(self, day: date) -> set[int]:
+        """Every organisation inside R on ``day``, lineage included."""
+        return {org_id for org_id in self.candidates if self.contains(org_id, day)}
+
+    def lineage_root(self, org_id: int, day: date) -> bool:
+        """``org_id`` is R itself, or a predecessor merged (directly or through others) into R: its past is R's."""
+        seen = 0
+        while org_id is not None and seen < 20:
+            if org_id == self.root.pk:
+                return True
+            _code, _name, successor, ended = self.orgs.get(org_id, (None, None, None, None))
+            if not (successor and ended and ended > day):
+                return False
+            org_id, day, seen = successor, ended, seen + 1
+        return False
 
     def lineage_extras(self, day: date) -> set[int]:
         """Organisations inside R on ``day`` only through a successor (``contains`` but not by path)."""
@@ -79,6 +181,20 @@ class LineageScope:
         if any(after < d <= until for d in root_days if d is not None):
             return None
         return {org_id for org_id in self.candidates if any(after < d <= until for d in self.change_days(org_id))}
+
+    def fixed_in(self, after: date, until: date) -> dict[int, bool]:
+        """Organisation → ``contains(org, d)`` for the organisations where that is the same on every day d of
+        [after, until] (no change day in (after, until]); every candidate is left out when R itself changes."""
+        key = (after, until)
+        cached = self._fixed.get(key)
+        if cached is None:
+            cached = {}
+            if not any(after < d <= until for d in self.change_days(self.root.pk) if d is not None):
+                for org_id in self.candidates:
+                    if not any(after < d <= until for d in self.change_days(org_id)):
+                        cached[org_id] = self.contains(org_id, until)
+            self._fixed[key] = cached
+        return cached
 
     def spell(self, org_id: int, day: date):
         starts = self._starts.get(org_id)
@@ -150,12 +266,24 @@ class LineageScope:
             return None
         from dangvu.organisations.models import BASE_TYPES
 
-        for part in path.strip(".").split("."):
-            pk = int(part)
+        # Constant over one spell of the organisation: its spells are cut wherever an ancestor's spell changes
+        # (organisations.services._rebuild_subtree, spells_known_at), so one lookup per spell.
+        key = (org_id, self.spell(org_id, day)[0])
+        if key in self._base_orgs:
+            return self._base_orgs[key]
+        found = None
+        for pk in (int(part) for part in path.strip(".").split(".")):
             org_type = self.type_on(pk, day)
             if org_type in BASE_TYPES:
-                return pk, org_type
-        return None
+                found = pk, org_type
+                break
+        self._base_orgs[key] = found
+        return found
 
     def name(self, org_id: int | None) -> str:
-        return self.orgs.get(org_id, ("", ""))[1] if org_id else ""
+        if not org_id:
+            return ""
+        if org_id not in self.orgs:  # outside what the scope loaded (not expected for counted records)
+            row = Organisation.objects.filter(pk=org_id).values_list("code", "name", "successor_id", "ended_on").first()
+            self.orgs[org_id] = row or ("", "", None, None)
+        return self.orgs[org_id][1]

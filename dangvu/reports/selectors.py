@@ -18,9 +18,12 @@ from dangvu.access.policies import (
 )
 from dangvu.organisations.models import Organisation, Term
 from dangvu.oversight.access import OVERSIGHT_READERS
+from dangvu.reports import periods
 from dangvu.reports.engine import Check, Record, Report, compute, records_for
 from dangvu.reports.figures import REGISTRY
 from dangvu.reports.models import IssuedReport
+from dangvu.reports.narrative import text_paragraphs, without_oversight
+from dangvu.reports.periods import Period, build_report
 
 HIDDEN = "(ngoài phạm vi được xem)"
 
@@ -37,11 +40,17 @@ def report_organisations(user) -> QuerySet[Organisation]:
     return organisations_for(user, for_write=False).order_by("path")
 
 
-def report_for(user, organisation_pk, date_from: date, date_to: date, as_of: datetime | None = None) -> Report:
-    """The report on an organisation in the user's scope (404 outside it); oversight and discipline
-    figures only for the roles allowed by ``dangvu.oversight.access``."""
+def report_for(user, organisation_pk, date_from: date, date_to: date, as_of: datetime | None = None, *,
+               progress=None, compare: bool = True) -> Report:
+    """The report on an organisation in the user's scope (404 outside it), with its comparisons unless
+    ``compare`` is false (a drill-down needs none); oversight and discipline figures only for the roles
+    allowed by ``dangvu.oversight.access``."""
     organisation = access_organisation(user, organisation_pk, for_write=False)
-    return compute(organisation, date_from, date_to, as_of, confidential=may_read_oversight(user, organisation))
+    if not compare:
+        return compute(organisation, date_from, date_to, as_of, confidential=may_read_oversight(user, organisation),
+                       compare=False, narrative=False)
+    return build_report(organisation, date_from, date_to, as_of, confidential=may_read_oversight(user, organisation),
+                        progress=progress)
 
 
 def drill_down(user, report: Report, figure_id: str) -> list[Record]:
@@ -59,7 +68,7 @@ def drill_down(user, report: Report, figure_id: str) -> list[Record]:
 
 
 def terms_of(organisation: Organisation) -> list[Term]:
-    return list(Term.objects.filter(organisation=organisation).order_by("-starts_on"))
+    return periods.terms_of(organisation)
 
 
 # Issued reports --------------------------------------------------------------------------------
@@ -80,13 +89,27 @@ def frozen_report(user, issued: IssuedReport) -> Report:
     """The report exactly as issued (figures, checks, text), without the confidential figures for users
     who may not read them."""
     confidential = issued.confidential and may_read_oversight(user, issued.organisation)
-    figures = {k: v for k, v in issued.figures.items()
-               if k not in REGISTRY or confidential or not REGISTRY[k].confidential}
+    hidden = issued.confidential and not confidential
+
+    def visible(values):
+        if values is None:
+            return None
+        return {k: v for k, v in values.items() if k not in REGISTRY or not hidden or not REGISTRY[k].confidential}
+
     report = Report(root=issued.organisation, date_from=issued.date_from, date_to=issued.date_to, as_of=issued.as_of,
-                    figures=figures, populations={}, confidential=confidential, comparison=issued.comparison,
+                    figures=visible(issued.figures), populations={}, confidential=confidential,
+                    comparison=visible(issued.comparison),
                     checks=[Check(c["id"], c["ok"], c["detail"], c.get("label", "")) for c in issued.checks],
-                    text=issued.text if confidential or not issued.confidential else "")
-    if issued.confidential and not confidential:
+                    text=without_oversight(issued.text) if hidden else issued.text)
+    periods_ = issued.comparison_periods or {}
+    previous = Period.from_list(periods_.get("previous"))
+    if previous is not None:
+        report.previous, report.previous_label = (previous.start, previous.stop), previous.label
+    same = Period.from_list(periods_.get("year_earlier"))
+    if same is not None and issued.year_earlier is not None:
+        report.year_earlier = visible(issued.year_earlier)
+        report.year_earlier_period, report.year_earlier_label = (same.start, same.stop), same.label
+    if hidden and not text_paragraphs(report.text):
         from dangvu.reports.narrative import narrative
 
         report.text = narrative(report)

@@ -27,6 +27,17 @@ def report_title(report: Report) -> str:
             f"đến ngày {report.date_to:%d/%m/%Y}")
 
 
+def _periods(report: Report) -> dict:
+    """The compared periods with their names, so that an issued report reopens with the same comparisons."""
+    result = {}
+    if report.previous is not None and report.comparison is not None:
+        result["previous"] = [report.previous[0].isoformat(), report.previous[1].isoformat(), report.previous_label]
+    if report.year_earlier_period is not None and report.year_earlier is not None:
+        start, stop = report.year_earlier_period
+        result["year_earlier"] = [start.isoformat(), stop.isoformat(), report.year_earlier_label]
+    return result
+
+
 @transaction.atomic
 def report_issue(*, actor, report: Report, place: str = "") -> IssuedReport:
     """Freeze ``report`` as issued now, with the next number of the committee's current term."""
@@ -39,7 +50,8 @@ def report_issue(*, actor, report: Report, place: str = "") -> IssuedReport:
         organisation=organisation, term=term, doc_type="BC", sequence=sequence,
         number=f"Số {sequence:02d}-BC/{issuer_code(organisation)}", title=report_title(report), place=place,
         date_from=report.date_from, date_to=report.date_to, as_of=report.as_of, confidential=report.confidential,
-        figures=report.figures, comparison=report.comparison,
+        figures=report.figures, comparison=report.comparison, year_earlier=report.year_earlier,
+        comparison_periods=_periods(report),
         checks=[{"id": c.id, "ok": c.ok, "detail": c.detail, "label": c.label} for c in report.checks],
         text=report.text, issued_at=now, issued_by=actor if getattr(actor, "is_authenticated", False) else None)
     issued.save(force_insert=True)

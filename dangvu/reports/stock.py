@@ -2,7 +2,7 @@
 
 A stock population has tens of thousands of members, so its figures are not counted from Python records:
 one SQL statement builds the stock (``MembershipSpell`` active on the day ⨝ the organisations in scope
-that day ⨝ the member's profile, dated values and first admission) and counts it with one ``GROUP BY``
+that day ⨝ the member's profile and dated values) and counts it with one ``GROUP BY``
 per *shape* of the registry (the sorted attribute names a figure matches on, see ``shapes``). The
 attributes are declared once in ``ATTRIBUTES`` with their SQL expression; they are the very attributes
 ``engine._person_attrs`` gives a Python record, so a figure counts the same thing on both paths
@@ -27,7 +27,6 @@ from django.db import connection, transaction
 from dangvu.codes.data import AGE_BANDS
 from dangvu.members.models import (
     ACTIVE_STATUSES,
-    EventKind,
     LedgerEvent,
     Member,
     MembershipSpell,
@@ -98,7 +97,10 @@ def _age_band(day: date) -> str:
     return f"CASE WHEN r.date_of_birth IS NULL THEN 'unknown' {whens} ELSE 'unknown' END"
 
 
-# Same eras as engine._join_era.
+# Same eras as engine._join_era. The day joined is ``Member.admitted_on``: the ledger derives it as the first
+# admission decision (``ledger.replay``: ``first_admitted_on``; for a member received from outside, the
+# admission date on the transfer), which is what ``engine._first_admissions`` reads from the events; the
+# members counted here are those whose ledger as known at ``as_of`` is their ledger now.
 _JOINED = ("CASE WHEN r.joined_on IS NULL THEN 'unknown' WHEN r.joined_on < '1945-08-19' THEN 'before_1945' "
            "WHEN r.joined_on <= '1954-07-20' THEN '1945_1954' WHEN r.joined_on <= '1975-04-30' THEN '1954_1975' "
            "ELSE 'from_1975' END")
@@ -209,13 +211,14 @@ class StockQuery:
         ops = connection.ops
         parts, params = [], []
         root_path = scope.path_on(scope.root.pk, day)
-        if root_path and re.fullmatch(r"[0-9.]+", root_path):
+        if scope.current and root_path and re.fullmatch(r"[0-9.]+", root_path):
             parts.append(f"{column} IN (SELECT os.organisation_id FROM {_t(OrganisationSpell)} os "
                          "WHERE os.valid_from <= %s AND (os.valid_to IS NULL OR os.valid_to > %s) AND os.path LIKE %s)")
             params += [ops.adapt_datefield_value(day), ops.adapt_datefield_value(day), root_path + "%"]
             extras = scope.lineage_extras(day)
         else:
-            extras = {org_id for org_id in scope.candidates if scope.contains(org_id, day)}
+            # The tree as known at an earlier instant (or no path): the organisations inside that day by id.
+            extras = scope.ids_on(day)
         if extras:
             parts.append(f"{column} IN ({', '.join(str(int(pk)) for pk in sorted(extras))})")
         return ("(" + " OR ".join(parts) + ")" if parts else "1 = 0"), params
@@ -246,7 +249,6 @@ class StockQuery:
         params: list = []
         raw_needed = {raw for name in attributes for raw in ATTRIBUTES[name].raw}
         values = [a for a in VALUE_ATTRIBUTES if f"v_{a}" in raw_needed]
-        first = "joined_on" in raw_needed
         member = label or bool(raw_needed & {"gender", "ethnicity", "religion", "age", "date_of_birth", "joined_on"})
 
         scope_sql, scope_params = self._scope_sql("ms.organisation_id", day)
@@ -273,20 +275,13 @@ class StockQuery:
             pivot = ", ".join(f"MAX(CASE WHEN attribute = '{a}' THEN value END) AS {a}" for a in values)
             ctes.append(f"latest AS (SELECT member_id, {pivot} FROM vals WHERE rn = 1 GROUP BY member_id)")
             joins += " LEFT JOIN latest v ON v.member_id = base.member_id"
-        if first:
-            known, known_params = self._known("e")
-            ctes.append(f"firsts AS (SELECT e.member_id AS member_id, MIN(e.effective_date) AS first_day "
-                        f"FROM {_t(LedgerEvent)} e JOIN base b ON b.member_id = e.member_id "
-                        f"WHERE e.kind = '{EventKind.ADMISSION.value}' AND {known} GROUP BY e.member_id)")
-            params += known_params
-            joins += " LEFT JOIN firsts f ON f.member_id = base.member_id"
         if member:
             joins = f" JOIN {_t(Member)} m ON m.id = base.member_id" + joins
         raw_columns = {
             "status": "base.status", "is_exempted": "base.is_exempted", "gender": "m.gender",
             "ethnicity": "COALESCE(NULLIF(m.ethnicity, ''), 'unknown')",
             "religion": "COALESCE(NULLIF(m.religion, ''), 'unknown')",
-            "age": self._age(day), "date_of_birth": "m.date_of_birth", "joined_on": "COALESCE(f.first_day, m.admitted_on)",
+            "age": self._age(day), "date_of_birth": "m.date_of_birth", "joined_on": "m.admitted_on",
             **{f"v_{a}": f"v.{a}" for a in values},
         }
         raw_select = ", ".join(f"{raw_columns[raw]} AS {raw}" for raw in sorted(raw_needed))
@@ -346,6 +341,8 @@ class StockQuery:
                 # One statement over the whole stock: its cost estimate is far above jit_above_cost, and
                 # compiling it took longer (seconds) than running it. Only for this transaction.
                 cursor.execute("SET LOCAL jit = off")
+                # Its sorts and hashes (tens of thousands of rows) fit in memory rather than spilling to disk.
+                cursor.execute("SET LOCAL work_mem = '32MB'")
             cursor.execute(sql, params)
             return cursor.fetchall()
 

@@ -5,6 +5,7 @@ from dangvu.reports import views
 app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("tien-do/<int:pk>/", views.progress, name="progress"),
     path("chi-so/<str:figure_id>/", views.figure, name="figure"),
     path("xuat/<str:fmt>/", views.export, name="export"),
     path("ban-hanh/", views.issue, name="issue"),

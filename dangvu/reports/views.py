@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from dangvu.reports import documents as exports
-from dangvu.reports import selectors
+from dangvu.reports import jobs, selectors
 from dangvu.reports.charts import chart_data, svg_bars
 from dangvu.reports.figures import REGISTRY, SECTIONS
 from dangvu.reports.forms import IssueForm, ReportForm
-from dangvu.reports.narrative import paragraphs
+from dangvu.reports.narrative import comparisons, report_paragraphs
 from dangvu.reports.services import report_audit, report_issue
 
+logger = logging.getLogger(__name__)
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -38,20 +43,33 @@ def _form(request, data):
                       terms_of=selectors.terms_of)
 
 
-def _report(request, form):
+def _report(request, form, *, compare: bool = True):
     data = form.cleaned_data
-    return selectors.report_for(request.user, data["to_chuc"].pk, data["tu"], data["den"], data.get("thoi_diem"))
+    return selectors.report_for(request.user, data["to_chuc"].pk, data["tu"], data["den"], data.get("thoi_diem"),
+                                compare=compare)
 
 
 def _sections(report):
+    from dangvu.reports.periods import ratio
+
+    columns = comparisons(report)
     sections = []
     for key, title in SECTIONS.items():
-        rows = [(fid, fig.label, report.figures[fid], (report.comparison or {}).get(fid))
-                for fid, fig in REGISTRY.items() if fig.section == key and fid in report.figures]
+        rows = []
+        for fid, fig in REGISTRY.items():
+            if fig.section != key or fid not in report.figures:
+                continue
+            value = report.figures[fid]
+            earlier = [(figures.get(fid), ratio(value, figures.get(fid))) for _k, _l, figures in columns]
+            rows.append((fid, fig.label, value, earlier))
         if rows:
-            shown = [r for r in rows if r[2]]
+            shown = [r for r in rows if r[2] or any(e for e, _r in r[3])]
             sections.append({"key": key, "title": title, "rows": shown, "zero": len(rows) - len(shown)})
     return sections
+
+
+def _columns(report):
+    return [label for _k, label, _f in comparisons(report)]
 
 
 def _download(payload: bytes, fmt: str, name: str) -> HttpResponse:
@@ -60,23 +78,72 @@ def _download(payload: bytes, fmt: str, name: str) -> HttpResponse:
     return response
 
 
+def _report_context(request, cleaned_data, report) -> dict:
+    query = _form(request, None)
+    query.cleaned_data = {**cleaned_data, "thoi_diem": report.as_of}
+    return {"report": report, "sections": _sections(report), "query": query.query(),
+            "paragraphs": report_paragraphs(report), "columns": _columns(report),
+            "charts": [(title, mark_safe(svg_bars(title, rows))) for title, rows in chart_data(report)],  # noqa: S308 - built from escaped text
+            "may_issue": selectors.may_issue(request.user, report.root), "issue_form": IssueForm()}
+
+
+def _in_background() -> bool:
+    """A report is computed in a background thread (with progress on the page) unless this request runs
+    inside a transaction, whose data another thread's connection could not see, or on SQLite in memory."""
+    return (getattr(settings, "DANGVU_REPORT_RUNNER", "auto") != "inline" and not connection.in_atomic_block
+            and jobs.available())
+
+
 @login_required
 @require_GET
 def index(request):
     form = _form(request, request.GET or None)
-    context = {"form": form, "report": None}
+    context = {"form": form, "report": None, "job": None}
     if request.GET and form.is_valid():
-        report = _report(request, form)
-        report_audit(actor=request.user, organisation=report.root, action="read",
-                     what=f"Xem báo cáo {report.date_from:%d/%m/%Y}–{report.date_to:%d/%m/%Y}")
-        query = _form(request, None)
-        query.cleaned_data = {**form.cleaned_data, "thoi_diem": report.as_of}
-        context.update(report=report, sections=_sections(report), query=query.query(),
-                       paragraphs=paragraphs(report),
-                       charts=[(title, mark_safe(svg_bars(title, rows))) for title, rows in chart_data(report)],  # noqa: S308 - built from escaped text
-                       may_issue=selectors.may_issue(request.user, report.root), issue_form=IssueForm())
+        data = form.cleaned_data
+        selectors.access_organisation(request.user, data["to_chuc"].pk, for_write=False)  # 404 outside the scope
+        report_audit(actor=request.user, organisation=data["to_chuc"], action="read",
+                     what=f"Xem báo cáo {data['tu']:%d/%m/%Y}–{data['den']:%d/%m/%Y}")
+        if _in_background():
+            user = request.user
+            try:
+                job = jobs.start(user.pk, lambda progress: selectors.report_for(
+                    user, data["to_chuc"].pk, data["tu"], data["den"], data.get("thoi_diem"), progress=progress))
+            except jobs.Busy as exc:
+                form.add_error(None, str(exc))
+                return render(request, "reports/index.html", context)
+            job.cleaned_data = data
+            if not job.done.wait(getattr(settings, "DANGVU_REPORT_PROGRESS_AFTER", 1.0)):
+                context["job"] = job
+                template = "reports/_progress.html" if request.htmx else "reports/index.html"
+                return render(request, template, context)
+            jobs.forget(job)
+            if job.error is not None:
+                raise job.error
+            report = job.result
+        else:
+            report = _report(request, form)
+        context.update(_report_context(request, data, report))
     template = "reports/_report.html" if request.htmx and context["report"] else "reports/index.html"
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def progress(request, pk: int):
+    """The progress of a report computed in the background; its result once it is done."""
+    job = jobs.get(pk, request.user.pk)
+    if job is None:
+        raise Http404("Không tìm thấy báo cáo đang tính (có thể đã quá hạn); hãy lập lại báo cáo.")
+    if not job.done.is_set():
+        return render(request, "reports/_progress.html", {"job": job})
+    jobs.forget(job)
+    if isinstance(job.error, Http404 | PermissionDenied):
+        raise job.error
+    if job.error is not None:
+        logger.error("Report job failed", exc_info=job.error)
+        return render(request, "reports/_progress.html", {"job": job, "failed": True})
+    return render(request, "reports/_report.html", _report_context(request, job.cleaned_data, job.result))
 
 
 @login_required
@@ -87,7 +154,7 @@ def figure(request, figure_id: str):
     form = _form(request, request.GET)
     if not form.is_valid():
         return render(request, "reports/index.html", {"form": form, "report": None}, status=200)
-    report = _report(request, form)
+    report = _report(request, form, compare=False)
     records = selectors.drill_down(request.user, report, figure_id)
     if request.GET.get("xuat") == "xlsx":
         report_audit(actor=request.user, organisation=report.root, action="export", what=f"Xuất danh sách {figure_id}")
@@ -156,7 +223,7 @@ def issued_detail(request, pk: int):
     changes = selectors.differences(request.user, issued) if request.GET.get("so_sanh") else None
     return render(request, "reports/issued_detail.html", {
         "issued": issued, "report": report, "sections": _sections(report), "changes": changes,
-        "paragraphs": paragraphs(report)})
+        "paragraphs": report_paragraphs(report), "columns": _columns(report)})
 
 
 @login_required

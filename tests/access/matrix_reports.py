@@ -50,6 +50,9 @@ CASES = [
     Case("reports:export", IN_DU, kwargs=lambda w: {"fmt": "xlsx"}, query=Q_DU, label="DU xlsx"),
     Case("reports:issue", ISSUE_B1, method="post", data=_issue_data("b1"), label="B1"),
     Case("reports:issue", ISSUE_DU, method="post", data=_issue_data("du"), label="DU"),
+    # A background report's progress belongs to the user who started it (tests/reports/test_progress.py);
+    # an unknown one is not found for anyone.
+    Case("reports:progress", everyone(404), kwargs=lambda w: {"pk": 999999999}, label="unknown job"),
     Case("reports:issued_list", everyone(200)),
     Case("reports:issued_detail", IN_B1, kwargs=lambda w: {"pk": _issued(w, "b1")}, label="B1"),
     Case("reports:issued_detail", IN_DU, kwargs=lambda w: {"pk": _issued(w, "du")}, label="DU"),

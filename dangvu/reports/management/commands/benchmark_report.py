@@ -1,57 +1,150 @@
 """``dangvu benchmark_report``: time the summary report on the synthetic register of ``dangvu.demo.bench``.
 
     DJANGO_SETTINGS_MODULE=dangvu.test_settings DATABASE_URL=postgres://…/h_rep_bench \\
-        python manage.py benchmark_report --members 100000 --orgs 5000
+        python manage.py benchmark_report --members 100000 --orgs 5000 --runs 3
 
-Times ``engine.compute`` (membership, development, organisations, oversight and discipline figures with
-their drill-down populations and checks; no comparison period, no narrative) for the whole committee and
-for one base organisation, and in the same run hand-written SQL computing the core membership figures.
+The first run generates the register (``demo.bench``: tree and member ledgers since 2005) and an
+oversight and discipline history over the same years (``reports.bench``) and keeps them; later runs
+reuse them (``--keep`` insists on reusing and never generates).
+
+Times ``engine.compute`` (every figure: membership, development, organisations, oversight and discipline,
+with their drill-down populations and the checks; no comparison period, no narrative) for the whole
+committee and for one base organisation, and in the same run hand-written SQL computing, independently of
+the engine, the figure families listed in ``SQL`` (stocks, the occupation breakdown, admissions,
+recognitions, the flows out by kind, oversight lượt by actor and kind, discipline). The command fails when
+the engine and the hand-written SQL disagree on any of them. Each time is printed with the CPU time of the
+Python process and of the PostgreSQL backend and the machine's load average, since a shared machine
+inflates wall-clock times.
 """
 
 from __future__ import annotations
 
+import os
+import statistics
 import time
-from datetime import date
+from datetime import date, timedelta
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from dangvu.demo import bench
 from dangvu.organisations.models import Organisation
+from dangvu.reports import bench as report_bench
+
+ACTIVE = "('official', 'probationary')"
+# An organisation's spell on a day, inside R (the generated tree does not change: R's path is its path).
+IN_SCOPE = """JOIN organisations_organisationspell {a} ON {a}.organisation_id = {org} AND {a}.valid_from <= {day}
+             AND ({a}.valid_to IS NULL OR {a}.valid_to > {day}) AND {a}.path LIKE %(root)s"""
 
 SQL = {
-    "members.closing": """
-        SELECT count(*) FROM members_membershipspell ms JOIN organisations_organisationspell os
-          ON os.organisation_id = ms.organisation_id AND os.valid_from <= %(to)s
-             AND (os.valid_to IS NULL OR os.valid_to > %(to)s)
-        WHERE ms.status IN ('official', 'probationary') AND ms.valid_from <= %(to)s
-          AND (ms.valid_to IS NULL OR ms.valid_to > %(to)s) AND os.path LIKE %(root)s""",
-    "members.opening": """
-        SELECT count(*) FROM members_membershipspell ms JOIN organisations_organisationspell os
-          ON os.organisation_id = ms.organisation_id AND os.valid_from <= %(opening)s
-             AND (os.valid_to IS NULL OR os.valid_to > %(opening)s)
-        WHERE ms.status IN ('official', 'probationary') AND ms.valid_from <= %(opening)s
-          AND (ms.valid_to IS NULL OR ms.valid_to > %(opening)s) AND os.path LIKE %(root)s""",
-    "members.closing.occupation.*": """
-        SELECT v.value, count(*) FROM members_membershipspell ms JOIN organisations_organisationspell os
-          ON os.organisation_id = ms.organisation_id AND os.valid_from <= %(to)s
-             AND (os.valid_to IS NULL OR os.valid_to > %(to)s)
+    "stock": """
+        SELECT 'members.closing', count(*) FROM members_membershipspell ms {scope_to}
+        WHERE ms.status IN {active} AND ms.valid_from <= %(to)s AND (ms.valid_to IS NULL OR ms.valid_to > %(to)s)
+        UNION ALL
+        SELECT 'members.opening', count(*) FROM members_membershipspell ms {scope_opening}
+        WHERE ms.status IN {active} AND ms.valid_from <= %(opening)s
+          AND (ms.valid_to IS NULL OR ms.valid_to > %(opening)s)""",
+    "occupation": """
+        SELECT 'members.closing.occupation.' || COALESCE(NULLIF(v.value, ''), 'unknown'), count(*)
+        FROM members_membershipspell ms {scope_to}
         LEFT JOIN LATERAL (SELECT value FROM members_membervalue mv WHERE mv.member_id = ms.member_id
              AND mv.attribute = 'occupation' AND mv.valid_from <= %(to)s AND mv.voided_at IS NULL
              ORDER BY mv.valid_from DESC, mv.id DESC LIMIT 1) v ON true
-        WHERE ms.status IN ('official', 'probationary') AND ms.valid_from <= %(to)s
-          AND (ms.valid_to IS NULL OR ms.valid_to > %(to)s) AND os.path LIKE %(root)s GROUP BY v.value""",
-    "members.* flows": """
-        SELECT e.kind, count(*) FROM members_ledgerevent e JOIN organisations_organisationspell os
-          ON os.organisation_id = COALESCE(e.organisation_id, e.from_organisation_id)
-             AND os.valid_from <= e.effective_date AND (os.valid_to IS NULL OR os.valid_to > e.effective_date)
-        WHERE e.voided_at IS NULL AND e.effective_date BETWEEN %(from)s AND %(to)s AND os.path LIKE %(root)s
-        GROUP BY e.kind""",
+        WHERE ms.status IN {active} AND ms.valid_from <= %(to)s AND (ms.valid_to IS NULL OR ms.valid_to > %(to)s)
+        GROUP BY 1""",
+    "admissions": """
+        SELECT 'admissions.total', count(*) FROM members_ledgerevent e {scope_event}
+        WHERE e.voided_at IS NULL AND e.kind IN ('admission', 'readmission')
+          AND e.effective_date BETWEEN %(from)s AND %(to)s""",
+    "recognitions": """
+        SELECT 'members.recognized_official', count(*) FROM members_ledgerevent e
+        JOIN members_membershipspell ms ON ms.member_id = e.member_id AND ms.status IN {active}
+             AND ms.valid_from <= e.effective_date AND (ms.valid_to IS NULL OR ms.valid_to > e.effective_date)
+        {scope_recognition}
+        WHERE e.voided_at IS NULL AND e.kind = 'recognition' AND e.effective_date BETWEEN %(from)s AND %(to)s""",
+    # Leaving R: an active spell inside R whose last day is in the period, ended by a ledger event of a
+    # kind that ends membership or moves it out, and not followed by an active spell inside R.
+    "losses": """
+        SELECT CASE e.kind WHEN 'death' THEN 'members.died' WHEN 'transfer_out' THEN 'members.transferred_out'
+                           WHEN 'removal' THEN 'members.removed' WHEN 'resignation' THEN 'members.resigned'
+                           WHEN 'expulsion' THEN 'members.expelled'
+                           WHEN 'probation_removal' THEN 'members.probation_removed' END, count(*)
+        FROM members_membershipspell ms {scope_last_day}
+        JOIN members_ledgerevent e ON e.member_id = ms.member_id AND e.effective_date = ms.valid_to
+             AND e.voided_at IS NULL
+             AND e.kind IN ('death', 'transfer_out', 'removal', 'resignation', 'expulsion', 'probation_removal')
+        WHERE ms.status IN {active} AND ms.valid_to > %(opening)s AND ms.valid_to <= %(to)s
+          AND NOT EXISTS (SELECT 1 FROM members_membershipspell nx {scope_next}
+                          WHERE nx.member_id = ms.member_id AND nx.valid_from = ms.valid_to AND nx.status IN {active})
+        GROUP BY 1""",
+    # Lượt: one per subject per activity, by the activity's decision date, the actor relative to R.
+    "oversight": """
+        SELECT 'oversight.' || k.actor_key || '.' || k.grp || '.' || k.subject, count(*) FROM (
+          SELECT CASE
+                   WHEN a.organisation_id = %(root_id)s THEN
+                     CASE WHEN a.actor IN ('standing_committee', 'executive_committee', 'inspection_committee')
+                          THEN a.actor END
+                   WHEN os.org_type IN ('base_party_committee', 'base_cell') THEN
+                     CASE WHEN a.actor = 'inspection_committee' THEN 'base_inspection_committees'
+                          WHEN a.actor IN ('executive_committee', 'standing_committee', 'cell')
+                          THEN 'base_committees' END
+                   WHEN os.org_type IN ('subordinate_cell', 'sub_committee')
+                        AND a.actor IN ('executive_committee', 'cell') THEN 'cells' END AS actor_key,
+                 CASE WHEN a.activity_type IN ('supervision_regular', 'supervision_thematic') THEN 'supervision'
+                      WHEN a.activity_type IN ('compliance', 'violation_signs', 'oversight_work',
+                                               'discipline_enforcement', 'finance', 'asset_declaration')
+                      THEN 'inspection' END AS grp,
+                 CASE WHEN s.member_id IS NULL THEN 'orgs' ELSE 'members' END AS subject
+          FROM oversight_activitysubject s JOIN oversight_activity a ON a.id = s.activity_id {scope_activity}
+          WHERE a.decision_date BETWEEN %(from)s AND %(to)s AND a.recorded_at <= %(now)s
+            AND s.recorded_at <= %(now)s) k
+        WHERE k.actor_key IS NOT NULL AND k.grp IS NOT NULL GROUP BY 1""",
+    # Decisions by decision date, not annulled; the subject's organisation inside R that day or the day before.
+    "discipline": """
+        SELECT 'discipline.members.' || COALESCE(
+                 (SELECT ap.previous_form FROM oversight_appeal ap WHERE ap.case_id = c.id AND ap.outcome = 'change'
+                  AND ap.outcome_recorded_at > %(now)s ORDER BY ap.outcome_recorded_at, ap.id LIMIT 1),
+                 c.decided_form), count(*) FROM oversight_disciplinecase c
+        WHERE c.member_id IS NOT NULL AND c.decided_recorded_at <= %(now)s
+          AND (c.annulled_recorded_at IS NULL OR c.annulled_recorded_at > %(now)s)
+          AND c.decision_date BETWEEN %(from)s AND %(to)s
+          AND EXISTS (SELECT 1 FROM organisations_organisationspell os
+                      WHERE os.organisation_id = c.subject_organisation_id AND os.path LIKE %(root)s
+                        AND os.valid_from <= c.decision_date
+                        AND (os.valid_to IS NULL OR os.valid_to > c.decision_date - 1))
+        GROUP BY 1""",
 }
+
+
+def _sql(name: str) -> str:
+    return SQL[name].format(
+        active=ACTIVE,
+        scope_to=IN_SCOPE.format(a="os", org="ms.organisation_id", day="%(to)s"),
+        scope_opening=IN_SCOPE.format(a="os", org="ms.organisation_id", day="%(opening)s"),
+        scope_event=IN_SCOPE.format(a="os", org="e.organisation_id", day="e.effective_date"),
+        scope_recognition=IN_SCOPE.format(a="os", org="ms.organisation_id", day="e.effective_date"),
+        scope_last_day=IN_SCOPE.format(a="os", org="ms.organisation_id", day="(ms.valid_to - 1)"),
+        scope_next=IN_SCOPE.format(a="nos", org="nx.organisation_id", day="nx.valid_from"),
+        scope_activity=IN_SCOPE.format(a="os", org="a.organisation_id", day="a.decision_date"),
+    )
 
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms".replace(",", ".")
+
+
+def _backend_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend (same machine only)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Command(BaseCommand):
@@ -62,37 +155,92 @@ class Command(BaseCommand):
         parser.add_argument("--orgs", type=int, default=5_000)
         parser.add_argument("--from", dest="date_from", default="2024-01-01")
         parser.add_argument("--to", dest="date_to", default="2024-12-31")
-        parser.add_argument("--runs", type=int, default=3)
+        parser.add_argument("--runs", type=int, default=3, help="số lần đo mỗi phạm vi (0 = chỉ sinh dữ liệu)")
+        parser.add_argument("--keep", action="store_true",
+                            help="dùng lại dữ liệu thử tải đã có (báo lỗi nếu chưa có), không sinh thêm")
 
     def handle(self, *args, **options):
+        from django.utils import timezone
+
         from dangvu.reports.engine import compute
 
         log = self.stdout.write
         stats = bench.existing_stats()
         if stats is None:
+            if options["keep"]:
+                raise CommandError("Chưa có dữ liệu thử tải trong cơ sở dữ liệu này (bỏ --keep để sinh dữ liệu).")
             log(f"Sinh dữ liệu {options['members']} đảng viên, {options['orgs']} tổ chức …")
             stats = bench.BenchmarkGenerator(members=options["members"], orgs=options["orgs"], log=log).generate()
+        oversight = report_bench.oversight_stats()
+        if oversight is None:
+            if options["keep"]:
+                raise CommandError("Chưa có lịch sử kiểm tra, giám sát thử tải (bỏ --keep để sinh dữ liệu).")
+            log("Sinh lịch sử kiểm tra, giám sát, kỷ luật …")
+            oversight = report_bench.generate_oversight(stats.root_id, log=log)
+            if connection.vendor == "postgresql" and connection.get_autocommit():
+                with connection.cursor() as cursor:
+                    for table in ("oversight_activity", "oversight_activitysubject", "oversight_disciplinecase"):
+                        cursor.execute(f"VACUUM ANALYZE {table}")
         log(f"Dữ liệu: {stats.organisations} tổ chức, {stats.members} đảng viên, {stats.ledger_events} sự kiện, "
-            f"{stats.spells} giai đoạn ({connection.vendor}).")
+            f"{stats.spells} giai đoạn; {oversight.activities} cuộc kiểm tra, giám sát, {oversight.subjects} "
+            f"đối tượng, {oversight.cases} vụ kỷ luật ({connection.vendor}).")
+        if not options["runs"]:
+            return
+        if connection.vendor != "postgresql":
+            raise CommandError("Lệnh đo hiệu năng báo cáo chạy trên PostgreSQL (SQL viết tay dùng cú pháp của PostgreSQL).")
         date_from, date_to = date.fromisoformat(options["date_from"]), date.fromisoformat(options["date_to"])
+        failures = []
         for label, pk in (("toàn Đảng bộ", stats.root_id), ("một đảng bộ cơ sở", stats.committee_id)):
             root = Organisation.objects.get(pk=pk)
-            engine_times, sql_times = [], []
+            load_before = os.getloadavg()
+            engine_times, engine_cpu, sql_times, sql_cpu = [], [], [], []
             for _ in range(options["runs"]):
-                started = time.perf_counter()
+                backend, process, started = _backend_cpu(), time.process_time(), time.perf_counter()
                 report = compute(root, date_from, date_to, compare=False, narrative=False)
                 engine_times.append(time.perf_counter() - started)
-                started = time.perf_counter()
-                params = {"root": root.path + "%", "from": date_from, "to": date_to,
-                          "opening": date.fromordinal(date_from.toordinal() - 1)}
-                sql_values = {}
+                engine_cpu.append((time.process_time() - process, (_backend_cpu() or 0) - (backend or 0)))
+                params = {"root": root.path + "%", "root_id": root.pk, "from": date_from, "to": date_to,
+                          "opening": date_from - timedelta(days=1), "now": report.as_of}
+                backend, process, started = _backend_cpu(), time.process_time(), time.perf_counter()
+                sql_values: dict[str, int] = {}
                 with connection.cursor() as cursor:
-                    for name, sql in SQL.items():
-                        cursor.execute(sql, params)
-                        sql_values[name] = cursor.fetchall()
+                    for name in SQL:
+                        cursor.execute(_sql(name), params)
+                        sql_values.update(cursor.fetchall())
                 sql_times.append(time.perf_counter() - started)
-            log(f"{label} ({root.code}): engine min {_ms(min(engine_times))}, "
-                f"hand-written SQL min {_ms(min(sql_times))}; "
-                f"closing {report.figures['members.closing']} (SQL {sql_values['members.closing'][0][0]}), "
-                f"opening {report.figures['members.opening']} (SQL {sql_values['members.opening'][0][0]}), "
-                f"method {report.method}, {len(report.figures)} figures.")
+                sql_cpu.append((time.process_time() - process, (_backend_cpu() or 0) - (backend or 0)))
+            load_after = os.getloadavg()
+            # Every figure of the families the hand-written SQL computes (it returns no row for an empty group).
+            checked = set(sql_values) | _compared_ids()
+            wrong = {fid: (report.figures.get(fid), sql_values.get(fid, 0)) for fid in sorted(checked)
+                     if report.figures.get(fid, 0) != sql_values.get(fid, 0)}
+            if wrong:
+                failures.append(f"{root.code}: " + "; ".join(f"{k} engine {a} / SQL {b}" for k, (a, b) in wrong.items()))
+
+            def summary(times, cpu):
+                return (f"min {_ms(min(times))}, trung vị {_ms(statistics.median(times))} "
+                        f"(CPU Python {_ms(min(c[0] for c in cpu))}, PostgreSQL {_ms(min(c[1] for c in cpu))})")
+
+            log(f"{label} ({root.code}): engine {summary(engine_times, engine_cpu)}; "
+                f"hand-written SQL {summary(sql_times, sql_cpu)}; "
+                f"{len(checked)} figures compared, {len(wrong)} differ; closing {report.figures['members.closing']}, "
+                f"opening {report.figures['members.opening']}, admissions {report.figures['admissions.total']}, "
+                f"discipline {report.figures['discipline.members.total']}; method {report.method}, "
+                f"{len(report.figures)} figures; load {load_before[0]:.2f} → {load_after[0]:.2f} "
+                f"({timezone.localtime():%d/%m/%Y %H:%M}).")
+        if failures:
+            raise CommandError("Báo cáo và SQL viết tay không khớp: " + " | ".join(failures))
+
+
+def _compared_ids() -> set[str]:
+    from dangvu.codes.data import LISTS
+    from dangvu.oversight.figures import ACTORS
+
+    ids = {"members.closing", "members.opening", "admissions.total", "members.recognized_official",
+           "members.died", "members.transferred_out", "members.removed", "members.resigned", "members.expelled",
+           "members.probation_removed"}
+    ids |= {f"members.closing.occupation.{code}" for code, _label in LISTS["occupation"]}
+    ids |= {f"oversight.{actor}.{group}.{subject}" for actor in ACTORS for group in ("inspection", "supervision")
+            for subject in ("orgs", "members")}
+    ids |= {f"discipline.members.{form}" for form in ("reprimand", "warning", "dismissal", "expulsion")}
+    return ids
