@@ -162,6 +162,13 @@ X_FRAME_OPTIONS = "DENY"
 _TLS = env_bool("TLS", DEPLOYMENT_PROFILE == "B")
 SESSION_COOKIE_SECURE = _TLS
 CSRF_COOKIE_SECURE = _TLS
+# SEC-09: over HTTPS the cookies carry the ``__Host-`` prefix (browser-enforced: Secure, Path=/, no Domain,
+# so no other host or path can plant or read them). Plain-http deployments (profile A without TLS, demo
+# profile C) keep the plain names: browsers refuse ``__Host-`` cookies that are not Secure.
+SESSION_COOKIE_NAME = "__Host-sessionid" if _TLS else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if _TLS else "csrftoken"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _TLS)
 SECURE_HSTS_SECONDS = 31536000 if _TLS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _TLS

@@ -1,8 +1,12 @@
+import contextvars
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.db import transaction
 
 from dangvu.accounts.models import User
-from dangvu.accounts.services import user_disable, user_unlock
+from dangvu.accounts.services import user_disable, user_password_reset, user_unlock
 from dangvu.audit.models import AuditAction
 from dangvu.audit.services import audit_record
 
@@ -17,10 +21,33 @@ def unlock_logins(modeladmin, request, queryset):
     modeladmin.message_user(request, f"Đã mở khóa {queryset.count()} tài khoản.")
 
 
+# The administrator resetting a password, for the form below (Django's view builds the form itself).
+_resetting_actor: contextvars.ContextVar = contextvars.ContextVar("dangvu_resetting_actor", default=None)
+
+
+class PasswordResetByAdminForm(AdminPasswordChangeForm):
+    """Django's admin "change password" form, saved through ``user_password_reset``: the user must change
+    the password at the next login (SEC-10) and the reset is audited."""
+
+    def save(self, commit=True):
+        usable = self.cleaned_data.get("set_usable_password", True)
+        return user_password_reset(actor=_resetting_actor.get(), user=self.user,
+                                   password=self.cleaned_data["password1"] if usable else None)
+
+
 @admin.register(User)
 class DangVuUserAdmin(UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("Đảng vụ", {"fields": ("must_change_password",)}))
     actions = [unlock_logins]
+    change_password_form = PasswordResetByAdminForm
+
+    def user_change_password(self, request, id, form_url=""):
+        token = _resetting_actor.set(request.user)
+        try:
+            with transaction.atomic():
+                return super().user_change_password(request, id, form_url)
+        finally:
+            _resetting_actor.reset(token)
 
     def save_model(self, request, obj, form, change):
         old = {}

@@ -40,4 +40,12 @@ class SessionLifetimeMiddleware:
                 return redirect(f"{reverse(settings.LOGIN_URL)}?het_phien=1")
             request.session[_STARTED] = started
             request.session[_LAST_SEEN] = now
+            if getattr(user, "must_change_password", False) and not _may_pass_while_forced(request.path):
+                # SEC-10: first login or a password set by an administrator: nothing else until it is changed.
+                return redirect("password_change")
         return self.get_response(request)
+
+
+def _may_pass_while_forced(path: str) -> bool:
+    allowed = (reverse("password_change"), reverse("logout"), reverse(settings.LOGIN_URL))
+    return path in allowed or path.startswith("/" + settings.STATIC_URL.lstrip("/"))

@@ -54,6 +54,7 @@ from dangvu.development.services import (
 )
 from dangvu.organisations.models import MEMBER_HOLDING_TYPES, HostUnit
 from dangvu.rules.engine import RuleViolation
+from dangvu.web import search
 
 
 def _writable_cells(user):
@@ -61,11 +62,15 @@ def _writable_cells(user):
             .order_by("path"))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def candidate_list_view(request):
+    if request.method == "POST":
+        # SEC-09: the searched name goes into the session; the address carries a token.
+        query = search.query_from_post(request)
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
     organisations = list(organisations_for(request.user, for_write=False).order_by("path"))
-    form = CandidateFilterForm(request.GET or None, organisations=organisations)
+    form = CandidateFilterForm(search.form_data(request), organisations=organisations)
     data = form.cleaned_data if form.is_valid() else {}
     organisation = access_organisation(request.user, data["to_chuc"], for_write=False) if data.get("to_chuc") else None
     candidates = candidate_list(user=request.user, organisation=organisation, stage=data.get("giai_doan") or "",

@@ -77,6 +77,7 @@ from dangvu.members.services import (
 from dangvu.organisations.models import MEMBER_HOLDING_TYPES
 from dangvu.organisations.services import Decision
 from dangvu.rules.engine import RuleViolation, param
+from dangvu.web import search
 
 PAGE_SIZE = 50
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -131,7 +132,7 @@ def _filter_organisations(user) -> tuple[list, bool]:
 
 def _list_filters(request):
     organisations, large_scope = _filter_organisations(request.user)
-    form = MemberFilterForm(request.GET or None, organisations=organisations, large_scope=large_scope)
+    form = MemberFilterForm(search.form_data(request), organisations=organisations, large_scope=large_scope)
     data = form.cleaned_data if form.is_valid() else getattr(form, "cleaned_data", {})
     organisation = None
     if data.get("to_chuc"):
@@ -161,9 +162,23 @@ def _filters_for_audit(filters: MemberFilters) -> dict:
     return described
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def member_list_view(request):
+    if request.method == "POST":
+        # SEC-09: the search box is posted; the address gets a token instead of the typed text.
+        query = search.query_from_post(request)
+        url = f"{request.path}?{query.urlencode()}" if query else request.path
+        if not request.htmx:
+            return redirect(url)
+        request.GET = query
+        response = _member_list_page(request)
+        response["HX-Push-Url"] = url
+        return response
+    return _member_list_page(request)
+
+
+def _member_list_page(request):
     form, filters = _list_filters(request)
     members = member_list(user=request.user, filters=filters)
     export = request.GET.get("export")
@@ -472,6 +487,10 @@ def member_edit(request, pk: int):
             form.is_valid()
             _refused(form, exc)
             member = access_member(request.user, pk, for_write=True)  # drop unsaved in-memory changes
+    if request.method == "GET":
+        # SEC-16: the edit form shows the whole dossier. (A refused change writes nothing at all.)
+        audit_record(actor=request.user, action=AuditAction.READ, event_type="edit_form", target=member,
+                     organisation=member.organisation)
     return render(request, "members/edit.html", {"member": member, "form": form})
 
 

@@ -456,4 +456,9 @@ def figures(request):
         if chosen in values:
             context["chosen"] = chosen
             context["records"] = figure_records(root, date_from, date_to, chosen)
+            # SEC-16: the drill-down lists the activities, subjects and disciplined members behind a figure.
+            audit_record(actor=request.user, action=AuditAction.READ, event_type="figure_records",
+                         target=root, organisation=root,
+                         new={"figure": chosen, "from": date_from, "to": date_to,
+                              "rows": len(context["records"])})
     return render(request, "oversight/figures.html", context)

@@ -151,7 +151,7 @@ def test_list_of_a_base_clerk_stays_in_scope(tree, admit, clerk_client):
 def test_htmx_request_returns_only_the_results_fragment(tree, admit, admin_client):
     admit(tree.c1, name="Nguyễn Văn An")
     full = admin_client.get(reverse("members:list"))
-    assert 'hx-trigger="change, keyup changed delay:400ms from:input[name=q]"' in full.content.decode()
+    assert 'hx-trigger="change, keyup changed delay:400ms from:input[name=q], submit"' in full.content.decode()
     response = admin_client.get(reverse("members:list"), {"q": "an"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200
@@ -657,7 +657,7 @@ def test_leader_gets_403_on_writes(client, cast, official):
 
 
 def test_wrong_method_is_405(admin_client, official):
-    assert admin_client.post(reverse("members:list")).status_code == 405
+    assert admin_client.put(reverse("members:list")).status_code == 405
     assert admin_client.post(reverse("members:detail", kwargs={"pk": official.pk})).status_code == 405
     assert admin_client.put(event_url(official, "dinh-chi")).status_code == 405
     assert admin_client.delete(reverse("members:edit", kwargs={"pk": official.pk})).status_code == 405
