@@ -165,8 +165,11 @@ def audit_record_many(entries: list[dict[str, Any]], *, batch_size: int = 1000) 
             )
             entry.entry_hash = previous = compute_hash(entry)
             rows.append(entry)
-        # Ids are assigned in list order (one INSERT per slice, slices in order): the chain follows the ids.
-        AuditEntry.objects.bulk_create(rows, batch_size=batch_size)
+        # Ids are assigned in list order (ascending ids reserved under the chain lock, then COPY on PostgreSQL;
+        # one INSERT per slice, slices in order, elsewhere): the chain follows the ids.
+        from dangvu.common.bulk import bulk_insert
+
+        bulk_insert(AuditEntry, rows, batch_size=batch_size)
     return rows
 
 

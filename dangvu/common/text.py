@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 
@@ -42,6 +43,7 @@ def _rank(char: str) -> str:
     return f"{_LETTER_RANK.get(char, 99):02d}"
 
 
+@lru_cache(maxsize=100_000)  # pure; names repeat their words (imports sort 100 000 names at once)
 def _word_key(word: str) -> tuple[str, str]:
     chars: list[str] = []  # base letters, with breve/circumflex/horn composed in
     tones: list[str] = []

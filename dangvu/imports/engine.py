@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from dangvu.audit.models import AuditAction
 from dangvu.audit.services import audit_record
+from dangvu.common.bulk import bulk_insert
 from dangvu.imports import parsing
 from dangvu.imports.models import BatchStatus, ImportBatch, ImportRow
 from dangvu.rules.engine import RuleViolation
@@ -263,7 +264,7 @@ def run_batch(batch: ImportBatch, *, user, dry_run: bool,
         if dry_run or not report.ok:
             transaction.set_rollback(True)
             return report
-        ImportRow.objects.bulk_create(context.provenance, batch_size=1000)
+        bulk_insert(ImportRow, context.provenance)
         report.committed = True
         batch.status = BatchStatus.COMMITTED
         batch.finished_at = timezone.now()

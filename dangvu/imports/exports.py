@@ -125,16 +125,31 @@ def export_candidates(request, fmt: str) -> HttpResponse:
     organisation = access_organisation(request.user, data["to_chuc"], for_write=False) if data.get("to_chuc") else None
     candidates = list(candidate_list(user=request.user, organisation=organisation, stage=data.get("giai_doan") or "",
                                      query=(data.get("q") or "").strip()))
+    from dangvu.access.policies import may_see_sensitive
+    from dangvu.imports.kinds import HIDDEN_MARK
+
+    sees_ids = may_see_sensitive(request.user)
+    # The columns of the candidates import (``CandidateKind``): the file re-imports unchanged. "Giai đoạn" and
+    # "Đảng viên giúp đỡ" are for reading only (the import ignores them).
     columns = [
         ("Họ và tên", lambda c: c.full_name),
         ("Ngày sinh", lambda c: c.date_of_birth),
         ("Giới tính", lambda c: label("gender", c.gender)),
+        ("Số CCCD", lambda c: c.citizen_id if sees_ids else HIDDEN_MARK),
         ("Dân tộc", lambda c: label("ethnicity", c.ethnicity)),
-        ("Tổ chức đảng", lambda c: c.organisation.name),
+        ("Tôn giáo", lambda c: label("religion", c.religion)),
+        ("Quê quán", lambda c: c.home_town),
+        ("Nơi thường trú", lambda c: c.residence),
+        ("Chi bộ / Mã tổ chức", lambda c: c.organisation.code),
         ("Giai đoạn", lambda c: c.get_stage_display()),
         ("Ngày đưa vào danh sách nguồn", lambda c: c.listed_on),
         ("Nghề nghiệp", lambda c: label("occupation", c.occupation)),
+        ("Trình độ học vấn", lambda c: label("general_education", c.general_education)),
+        ("Chuyên môn", lambda c: label("professional", c.professional)),
+        ("Đoàn viên", lambda c: "Có" if c.is_youth_union_member else "Không"),
+        ("Đoàn viên công đoàn", lambda c: "Có" if c.is_trade_union_member else "Không"),
         ("Đảng viên giúp đỡ", lambda c: c.helper.full_name if c.helper else ""),
+        ("Ghi chú", lambda c: c.notes),
     ]
     _audit(request.user, "candidates", fmt, {k: str(v) for k, v in data.items() if v}, len(candidates),
            "Danh sách quần chúng ưu tú")
@@ -143,21 +158,35 @@ def export_candidates(request, fmt: str) -> HttpResponse:
 
 
 def export_activities(request, fmt: str) -> HttpResponse:
+    from dangvu.access.policies import may_see_sensitive
+    from dangvu.imports.kinds import HIDDEN_MARK
     from dangvu.oversight.access import activities_for
 
-    activities = list(activities_for(request.user).select_related("organisation").order_by("-decision_date", "-id"))
+    activities = list(activities_for(request.user).select_related("organisation")
+                      .prefetch_related("subjects__organisation", "subjects__member").order_by("-decision_date", "-id"))
+    user = request.user
+    # One row per subject, in the columns of the activities import (``ActivityKind``): re-imports unchanged.
+    rows = [(a, s) for a in activities for s in a.subjects.all()]
     columns = [
-        ("Số quyết định", lambda a: a.decision_number),
-        ("Ngày quyết định", lambda a: a.decision_date),
-        ("Loại", lambda a: a.get_activity_type_display()),
-        ("Cơ quan thực hiện", lambda a: a.get_actor_display()),
-        ("Tổ chức đảng", lambda a: a.organisation.name if a.organisation else ""),
-        ("Nội dung, chủ đề", lambda a: a.topic),
-        ("Ngày thời kỳ từ", lambda a: a.period_from),
-        ("Ngày thời kỳ đến", lambda a: a.period_to),
+        ("Số quyết định", lambda r: r[0].decision_number),
+        ("Ngày quyết định", lambda r: r[0].decision_date),
+        ("Mã tổ chức thực hiện", lambda r: r[0].organisation.code),
+        ("Cơ quan thực hiện", lambda r: r[0].get_actor_display()),
+        ("Loại", lambda r: r[0].get_activity_type_display()),
+        ("Nội dung, chủ đề", lambda r: r[0].topic),
+        ("Ngày thời kỳ từ", lambda r: r[0].period_from),
+        ("Ngày thời kỳ đến", lambda r: r[0].period_to),
+        ("Mã tổ chức là đối tượng", lambda r: r[1].organisation.code if r[1].organisation else ""),
+        ("Số CCCD", lambda r: "" if not r[1].member else (r[1].member.citizen_id or "")
+         if may_see_sensitive(user, r[1].member) else HIDDEN_MARK),
+        ("Số thẻ đảng viên", lambda r: (r[1].member.card_number or "") if r[1].member else ""),
+        ("Họ và tên", lambda r: r[1].member.full_name if r[1].member else ""),
+        ("Kết luận", lambda r: r[1].get_conclusion_display() if r[1].conclusion else ""),
+        ("Ngày kết luận", lambda r: r[1].concluded_on),
+        ("Kết quả, nhận xét", lambda r: r[1].findings),
     ]
     _audit(request.user, "activities", fmt, {}, len(activities), "Danh sách hoạt động kiểm tra, giám sát")
-    return table_response(columns=columns, rows=activities, fmt=fmt, name="kiem-tra-giam-sat",
+    return table_response(columns=columns, rows=rows, fmt=fmt, name="kiem-tra-giam-sat",
                           title="Kiểm tra, giám sát")
 
 
@@ -166,18 +195,67 @@ def export_decisions(request, fmt: str) -> HttpResponse:
 
     cases = list(cases_for(request.user).filter(decision_date__isnull=False)
                  .select_related("member", "subject_organisation").order_by("-decision_date", "-id"))
+    from dangvu.access.policies import may_see_sensitive
+    from dangvu.imports.kinds import HIDDEN_MARK
+
+    user = request.user
+    # The columns of the decisions import (``DecisionKind``): the file re-imports unchanged. "Tổ chức đảng" and
+    # "Tình trạng" are for reading only.
     columns = [
         ("Số quyết định", lambda c: c.decision_number),
         ("Ngày quyết định", lambda c: c.decision_date),
-        ("Đảng viên", lambda c: c.member.full_name if c.member else ""),
+        ("Số CCCD", lambda c: "" if not c.member else (c.member.citizen_id or "")
+         if may_see_sensitive(user, c.member) else HIDDEN_MARK),
+        ("Số thẻ đảng viên", lambda c: (c.member.card_number or "") if c.member else ""),
+        ("Họ và tên", lambda c: c.member.full_name if c.member else ""),
         ("Tổ chức đảng", lambda c: c.subject_organisation.name),
         ("Hình thức kỷ luật", lambda c: c.get_decided_form_display()),
         ("Nội dung vi phạm", lambda c: c.get_violation_content_display()),
+        ("Mô tả vi phạm", lambda c: c.violation_description),
         ("Ngày vi phạm", lambda c: c.violation_from),
+        ("Ngày kết luận", lambda c: c.concluded_on),
+        ("Mã tổ chức quyết định", lambda c: c.deciding_organisation.code if c.deciding_organisation else ""),
+        ("Cơ quan quyết định", lambda c: c.get_deciding_actor_display()),
+        ("Số phiếu tán thành", lambda c: (c.votes or {}).get(c.decided_form)),
+        ("Tổng số thành viên", lambda c: c.voting_members),
+        ("Ngày nhận quyết định", lambda c: c.delivered_on),
         ("Tình trạng", lambda c: c.get_status_display()),
     ]
     _audit(request.user, "decisions", fmt, {}, len(cases), "Danh sách quyết định kỷ luật")
     return table_response(columns=columns, rows=cases, fmt=fmt, name="quyet-dinh-ky-luat", title="Quyết định kỷ luật")
+
+
+def export_events(request, fmt: str) -> HttpResponse:
+    """Ledger events in the columns of the events import (``LedgerEventKind``): the file re-imports unchanged."""
+    from dangvu.access.policies import may_see_sensitive
+    from dangvu.imports.kinds import HIDDEN_MARK
+    from dangvu.imports.selectors import ledger_events_for
+
+    filters = {}
+    root = request.GET.get("to_chuc")
+    if root:
+        if not str(root).isdigit():
+            raise Http404("Không tìm thấy tổ chức đảng.")
+        root = access_organisation(request.user, root, for_write=False)
+        filters["organisation"] = root.code
+    events = list(ledger_events_for(request.user, organisation=root or None))
+    user = request.user
+    columns = [
+        ("Số CCCD", lambda e: (e.member.citizen_id or "") if may_see_sensitive(user, e.member) else HIDDEN_MARK),
+        ("Số thẻ đảng viên", lambda e: e.member.card_number or ""),
+        ("Họ và tên", lambda e: e.member.full_name),
+        ("Loại sự kiện", lambda e: e.get_kind_display()),
+        ("Ngày hiệu lực", lambda e: e.effective_date),
+        ("Số quyết định", lambda e: e.decision_number),
+        ("Ngày quyết định", lambda e: e.decision_date),
+        ("Cơ quan quyết định", lambda e: e.deciding_body),
+        ("Tổ chức đảng nơi đến", lambda e: e.organisation.code if e.organisation else ""),
+        ("Nơi đến ngoài Đảng bộ", lambda e: e.external_place),
+        ("Ngoài tỉnh", lambda e: "Có" if e.other_province else ""),
+        ("Ngày lễ kết nạp", lambda e: e.ceremony_date),
+    ]
+    _audit(request.user, "events", fmt, filters, len(events), "Danh sách sự kiện đảng viên")
+    return table_response(columns=columns, rows=events, fmt=fmt, name="su-kien-dang-vien", title="Sự kiện đảng viên")
 
 
 def export_audit(request, fmt: str) -> HttpResponse:
@@ -211,6 +289,7 @@ def export_audit(request, fmt: str) -> HttpResponse:
 EXPORTS = {
     "dang-vien": export_members,
     "to-chuc": export_organisations,
+    "su-kien-dang-vien": export_events,
     "nguon-phat-trien-dang": export_candidates,
     "kiem-tra-giam-sat": export_activities,
     "quyet-dinh-ky-luat": export_decisions,

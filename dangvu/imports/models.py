@@ -15,6 +15,10 @@ from django.db import models
 class ImportKind(models.TextChoices):
     MEMBERS = "members", "Đảng viên"
     ORGANISATIONS = "organisations", "Tổ chức đảng"
+    EVENTS = "events", "Sự kiện đảng viên"
+    CANDIDATES = "candidates", "Quần chúng ưu tú"
+    DECISIONS = "decisions", "Quyết định kỷ luật"
+    ACTIVITIES = "activities", "Cuộc kiểm tra, giám sát"
 
 
 class BatchStatus(models.TextChoices):

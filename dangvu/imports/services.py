@@ -1,10 +1,11 @@
 """Import batches: upload, preview, commit (inline or in a background process), rollback.
 
 Rollback never erases: ledger events the batch wrote are voided with a reason (``member_void_event``),
-profile fields it changed are set back (``member_update_profile``), dated values it changed get their
-previous value again (``member_set_value``). Members the batch created stay as records whose only
-events are void, so their status is "not a member". Organisation batches cannot be rolled back yet
-(the organisation services have no way to void a founding).
+profile fields it changed are set back (``member_update_profile``), dated values it recorded are voided
+(``member_void_value``), so the previous value applies again. Members the batch created stay as records
+whose only events and values are void, so their status is "not a member". Organisations the batch founded
+get their founding voided (``organisation_void_founding``, ORG-18) when nothing depends on them; host units
+it created stay. Candidates, decisions and activities: see each kind's ``rollback_blockers``.
 """
 
 from __future__ import annotations
@@ -26,12 +27,19 @@ from dangvu.common.text import clean
 from dangvu.imports import engine
 from dangvu.imports.models import BatchStatus, ImportBatch, ImportKind, ImportRow
 from dangvu.members.models import LedgerEvent, Member, MemberValue, ValueAttribute
-from dangvu.members.services import member_set_value, member_update_profile, member_void_event
+from dangvu.members.services import member_update_profile, member_void_event, member_void_value
+from dangvu.organisations.models import Organisation
+from dangvu.organisations.services import organisation_founding_blockers, organisation_void_founding
+from dangvu.oversight.access import OVERSIGHT_WRITERS
 from dangvu.rules.engine import RuleViolation
 
 # Files with more data rows than this are committed in a background process.
 BACKGROUND_ROWS = 500
-WRITERS = {ImportKind.MEMBERS: MEMBER_WRITERS, ImportKind.ORGANISATIONS: STRUCTURE_WRITERS}
+WRITERS = {ImportKind.MEMBERS: MEMBER_WRITERS, ImportKind.ORGANISATIONS: STRUCTURE_WRITERS,
+           ImportKind.EVENTS: MEMBER_WRITERS, ImportKind.CANDIDATES: MEMBER_WRITERS,
+           ImportKind.DECISIONS: OVERSIGHT_WRITERS, ImportKind.ACTIVITIES: OVERSIGHT_WRITERS}
+# Kinds whose rollback is the member path: void the ledger events, restore profile fields and dated values.
+LEDGER_KINDS = {ImportKind.MEMBERS, ImportKind.EVENTS}
 
 
 class ImportRefused(Exception):
@@ -39,8 +47,8 @@ class ImportRefused(Exception):
 
 
 def may_import(user, kind: str | None = None) -> bool:
-    if kind is None:
-        return has_role(user, MEMBER_WRITERS)
+    if kind is None:  # any kind: the upload form and each batch check the kind itself
+        return has_role(user, MEMBER_WRITERS | OVERSIGHT_WRITERS)
     return has_role(user, WRITERS[ImportKind(kind)])
 
 
@@ -134,9 +142,10 @@ def rollback_blockers(batch: ImportBatch) -> list[str]:
     """What recorded later depends on the batch (empty: it may be rolled back)."""
     if batch.status != BatchStatus.COMMITTED:
         return [f"Lô đang ở trạng thái “{batch.get_status_display()}”: chỉ hoàn tác được lô đã ghi."]
-    if batch.kind != ImportKind.MEMBERS:
-        return ["Lô tổ chức đảng chưa hoàn tác được: hệ thống chưa có cách hủy quyết định thành lập tổ chức; "
-                "hãy ghi quyết định giải thể trên trang tổ chức."]
+    if batch.kind == ImportKind.ORGANISATIONS:
+        return _organisation_blockers(batch)
+    if batch.kind not in LEDGER_KINDS:
+        return _kind_blockers(batch)
     blockers = []
     member_ids = {r.object_id for r in _provenance(batch, Member)}
     event_ids = {r.object_id for r in _provenance(batch, LedgerEvent)}
@@ -172,6 +181,30 @@ def rollback_blockers(batch: ImportBatch) -> list[str]:
     return sorted(set(blockers))
 
 
+def _organisation_blockers(batch: ImportBatch) -> list[str]:
+    ids = [row.object_id for row in _provenance(batch, Organisation)]
+    batch_orgs = frozenset(ids)
+    blockers = []
+    for org in Organisation.objects.filter(pk__in=ids).order_by("path"):
+        for reason in organisation_founding_blockers(org, voided_with=batch_orgs):
+            blockers.append(f"{org.code} ({org.name}): {reason}")
+    return blockers
+
+
+def _kind_blockers(batch: ImportBatch) -> list[str]:
+    """Blockers for the other kinds (ledger events, candidates …): the kind decides."""
+    from dangvu.imports.kinds import KINDS
+
+    return KINDS[batch.kind]().rollback_blockers(batch)
+
+
+def _rollback_kind(batch: ImportBatch, *, user, reason: str) -> None:
+    from dangvu.imports.kinds import KINDS
+
+    if batch.kind not in LEDGER_KINDS | {ImportKind.ORGANISATIONS}:
+        KINDS[batch.kind]().rollback(batch, user=user, reason=reason)
+
+
 @transaction.atomic
 def batch_rollback(batch: ImportBatch, *, user, reason: str) -> ImportBatch:
     reason = clean(reason)
@@ -184,15 +217,18 @@ def batch_rollback(batch: ImportBatch, *, user, reason: str) -> ImportBatch:
         raise ImportRefused("Không hoàn tác được lô này: " + " ".join(blockers))
     why = f"Hoàn tác lô nhập {batch.pk} ({batch.file_name}): {reason}"
     try:
+        for row in _provenance(batch, Organisation):  # newest first: children before their parent
+            organisation_void_founding(actor=user, organisation=Organisation.objects.get(pk=row.object_id),
+                                       reason=why)
+        _rollback_kind(batch, user=user, reason=why)
         for row in _provenance(batch, LedgerEvent):
             event = LedgerEvent.objects.select_related("member").get(pk=row.object_id)
             if event.voided_at is None:
                 member_void_event(actor=user, event=event, reason=why)
-        for row in _provenance(batch, MemberValue):
-            if "before" in row.before:
-                item = MemberValue.objects.select_related("member").get(pk=row.object_id)
-                member_set_value(actor=user, member=item.member, attribute=row.before["attribute"],
-                                 value=row.before["before"], valid_from=item.valid_from)
+        for row in _provenance(batch, MemberValue):  # the previous value (if any) applies again
+            item = MemberValue.objects.select_related("member").get(pk=row.object_id)
+            if item.voided_at is None:
+                member_void_value(actor=user, item=item, reason=why)
         for row in _provenance(batch, Member):
             if row.action == ImportRow.Action.UPDATED:
                 from datetime import date

@@ -31,7 +31,10 @@ def template_bytes(kind_name: str) -> bytes:
     for index, spec in enumerate(fields, start=2):
         letter = get_column_letter(index)
         data.column_dimensions[letter].width = 22
-        values = coded.get(spec.name) or ([label for _c, label in LISTS[spec.code_list]] if spec.code_list else None)
+        choice_lists = getattr(kind, "CHOICE_LISTS", {})
+        values = coded.get(spec.name) or (
+            [label for _c, label in choice_lists[spec.code_list]] if spec.code_list in choice_lists
+            else [label for _c, label in LISTS[spec.code_list]] if spec.code_list else None)
         if spec.name.endswith(("_on", "date_of_birth", "_date")):
             for row in range(2, 1002):
                 data[f"{letter}{row}"].number_format = "DD/MM/YYYY"
@@ -58,6 +61,8 @@ def template_bytes(kind_name: str) -> bytes:
     guide.append(["Cột", "Ghi chú"])
     for spec in fields:
         note = "Bắt buộc có cột. " if spec.required else ""
+        if spec.note:
+            note += spec.note[0].upper() + spec.note[1:] + ". "
         if spec.variants:
             note += "Tên cột khác được chấp nhận: " + ", ".join(spec.variants) + "."
         guide.append([spec.label, note])

@@ -15,7 +15,9 @@ from dangvu.imports.forms import RollbackForm, UploadForm
 from dangvu.imports.models import BatchStatus, ImportKind
 from dangvu.imports.templates_xlsx import template_bytes
 
-TEMPLATE_SLUGS = {"dang-vien": ImportKind.MEMBERS, "to-chuc": ImportKind.ORGANISATIONS}
+TEMPLATE_SLUGS = {"dang-vien": ImportKind.MEMBERS, "to-chuc": ImportKind.ORGANISATIONS,
+                  "su-kien-dang-vien": ImportKind.EVENTS, "nguon-phat-trien-dang": ImportKind.CANDIDATES,
+                  "quyet-dinh-ky-luat": ImportKind.DECISIONS, "kiem-tra-giam-sat": ImportKind.ACTIVITIES}
 
 
 def _require_importer(user) -> None:
@@ -24,11 +26,16 @@ def _require_importer(user) -> None:
 
 
 def _page(request, form=None, status=200):
+    form = form or UploadForm()
+    allowed = [(value, text) for value, text in form.fields["kind"].choices if services.may_import(request.user, value)]
+    form.fields["kind"].choices = allowed
     return render(request, "imports/index.html", {
-        "form": form or UploadForm(),
+        "form": form,
         "batches": services.batches_for(request.user)[:30],
-        "template_slugs": TEMPLATE_SLUGS,
+        "template_slugs": {slug: kind for slug, kind in TEMPLATE_SLUGS.items()
+                           if services.may_import(request.user, kind)},
         "export_kinds": [("dang-vien", "Đảng viên"), ("to-chuc", "Tổ chức đảng"),
+                         ("su-kien-dang-vien", "Sự kiện đảng viên"),
                          ("nguon-phat-trien-dang", "Nguồn phát triển đảng"),
                          ("kiem-tra-giam-sat", "Kiểm tra, giám sát"), ("quyet-dinh-ky-luat", "Quyết định kỷ luật")],
     }, status=status)
@@ -129,6 +136,8 @@ def template_download(request, kind):
     _require_importer(request.user)
     if kind not in TEMPLATE_SLUGS:
         raise Http404("Không có mẫu này.")
+    if not services.may_import(request.user, TEMPLATE_SLUGS[kind]):
+        raise PermissionDenied("Bạn không có quyền nhập loại dữ liệu này.")
     response = HttpResponse(template_bytes(TEMPLATE_SLUGS[kind]), content_type=exports.XLSX)
     response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
     return response

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from dangvu.audit.models import AuditAction
 from dangvu.audit.services import audit_record, audit_record_many
+from dangvu.common.bulk import bulk_insert
 from dangvu.common.text import clean, person_sort_key, search_key
 from dangvu.members.ledger import replay
 from dangvu.members.models import (
@@ -302,6 +303,34 @@ def member_set_value(*, actor, member: Member, attribute: str, value: Any, valid
     return item
 
 
+@transaction.atomic
+def member_void_value(*, actor, item: MemberValue, reason: str) -> MemberValue:
+    """Correct a dated value recorded by mistake (e.g. rollback of an import batch): it stays, marked void with
+    why; the member's current column falls back to the latest value still valid (or the field's default)."""
+    reason = clean(reason)
+    require("VOID-01", on=item.valid_from, ok=len(reason) >= 5)
+    member = item.member
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    stored = MemberValue.objects.select_for_update().filter(pk=item.pk).values_list("voided_at", flat=True)
+    require("VOID-01", on=item.valid_from, ok=item.voided_at is None and stored.first() is None)
+    item.voided_at = timezone.now()
+    item.void_reason = reason[:500]
+    item.save(update_fields=["voided_at", "void_reason"])
+    attribute = ValueAttribute(item.attribute)
+    current = (MemberValue.objects.filter(member=member, attribute=attribute, voided_at__isnull=True)
+               .order_by("-valid_from", "-id").values_list("value", flat=True).first())
+    if current is None:
+        value = Member._meta.get_field(attribute.value).get_default()
+    else:
+        value = (current == "1") if attribute in BOOLEAN_ATTRIBUTES else current
+    setattr(member, attribute.value, value)
+    member.save(update_fields=[attribute.value])
+    audit_record(actor=actor, action=AuditAction.VOID, event_type=f"value:{attribute.value}", target=member,
+                 organisation=member.organisation,
+                 old={attribute.value: item.value, "valid_from": item.valid_from}, new={"voided": True}, reason=reason)
+    return item
+
+
 # Bulk admission (imports) -----------------------------------------------------------------------------
 
 @dataclass
@@ -416,7 +445,7 @@ def member_admit_many(*, actor, rows: list[AdmitRow]) -> list[Member]:
         raise MemberRowsRefused(errors)
 
     members = [plan[0] for plan in planned]
-    Member.objects.bulk_create(members, batch_size=1000)
+    bulk_insert(Member, members)  # COPY on PostgreSQL
     events, values, spells, audits = [], [], [], []
     for member, member_events, member_values, result in planned:
         for item in (*member_events, *member_values):
@@ -429,9 +458,9 @@ def member_admit_many(*, actor, rows: list[AdmitRow]) -> list[Member]:
                             is_exempted=spell.state.is_exempted, is_suspended=spell.state.is_suspended,
                             valid_from=spell.valid_from, valid_to=spell.valid_to)
             for spell in result.spells())
-    LedgerEvent.objects.bulk_create(events, batch_size=1000)
-    MemberValue.objects.bulk_create(values, batch_size=1000)
-    MembershipSpell.objects.bulk_create(spells, batch_size=1000)
+    bulk_insert(LedgerEvent, events)
+    bulk_insert(MemberValue, values)
+    bulk_insert(MembershipSpell, spells)
     for (member, member_events, member_values, _result), row in zip(planned, rows, strict=True):
         admission, *later = member_events
         member.created_events = member_events

@@ -56,3 +56,59 @@ def test_every_refusal_in_every_chunk_is_reported_and_nothing_written(tree, run_
     assert "[ADM-01]" in issue_text(report.issues[-1])
     assert (Member.objects.count(), LedgerEvent.objects.count(), MemberValue.objects.count()) == before
     assert not ImportRow.objects.exists()
+
+
+def test_bulk_insert_stores_every_field_as_given(tree, admit, system_user):
+    """``bulk_insert`` (COPY on PostgreSQL, bulk_create elsewhere): ids in list order, JSON, enums, dates,
+    nulls and foreign keys read back exactly as given."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from dangvu.common.bulk import bulk_insert
+    from dangvu.imports.models import ImportBatch
+    from dangvu.members.models import EventKind
+
+    member = admit(tree.c1)
+    batch = ImportBatch.objects.create(kind="members", file_name="a.xlsx", content=b"x", file_sha256="0",
+                                       created_by=system_user)
+    now = timezone.now()
+    events = [LedgerEvent(member=member, kind=EventKind.DEATH, effective_date=date(2020, 1, n), decision_number=f"{n}",
+                          decision_date=None, details={"ghi chú": "Tiếng Việt", "n": n}, recorded_at=now,
+                          recorded_by=system_user, external_place="Nơi \t có\ntab") for n in (1, 2)]
+    bulk_insert(LedgerEvent, events)
+    assert events[0].pk < events[1].pk
+    stored = LedgerEvent.objects.get(pk=events[1].pk)
+    assert (stored.kind, stored.effective_date, stored.details, stored.decision_date, stored.recorded_at,
+            stored.recorded_by, stored.external_place, stored.organisation_id) == (
+        "death", date(2020, 1, 2), {"ghi chú": "Tiếng Việt", "n": 2}, None, now, system_user, "Nơi \t có\ntab", None)
+    rows = [ImportRow(batch=batch, row_number=7, content_type=ContentType.objects.get_for_model(Member),
+                      object_id=member.pk, action=ImportRow.Action.UPDATED, before={"before": {"phone": "09"}})]
+    bulk_insert(ImportRow, rows)
+    row = ImportRow.objects.get(pk=rows[0].pk)
+    assert (row.action, row.before, row.object_id) == ("updated", {"before": {"phone": "09"}}, member.pk)
+
+
+def test_rollback_voids_the_dated_values_and_the_previous_value_applies_again(tree, admit, run_import,
+                                                                                system_user):
+    """VOID-01 for dated values (``member_void_value``): rollback voids every value the batch recorded, for new
+    members and for updated ones, whose previous value is current again; a void needs a reason."""
+    from dangvu.members.services import member_set_value, member_void_value
+    from dangvu.rules.engine import RuleViolation
+
+    existing = admit(tree.c1, name="Vũ Văn Cũ", on=date(2018, 4, 2), citizen_id="079000000001")
+    member_set_value(actor=system_user, member=existing, attribute="occupation", value="farmer",
+                     valid_from=date(2018, 4, 2))
+    batch, report = run_import(xlsx_bytes([member_row(1, official=""), member_row(2)], HEADERS), commit=True)
+    assert report.counts() | {} == {**report.counts(), "update": 1, "new": 1}
+    existing.refresh_from_db()
+    assert existing.occupation == "worker"
+    services.batch_rollback(batch, user=system_user, reason="Nhập nhầm tệp")
+    existing.refresh_from_db()
+    assert existing.occupation == "farmer"
+    created = Member.objects.get(citizen_id="079000000002")
+    assert created.values.filter(voided_at__isnull=True).count() == 0
+    assert (created.occupation, created.general_education) == ("unknown", "unknown")
+    assert MemberValue.objects.filter(voided_at__isnull=False, void_reason__contains="Hoàn tác lô").count() == 6
+    with pytest.raises(RuleViolation, match="VOID-01"):
+        member_void_value(actor=system_user, item=existing.values.get(value="farmer"), reason="x")
+    assert audit_verify_chain() == []

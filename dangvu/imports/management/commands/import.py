@@ -17,7 +17,8 @@ def _vn(number: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Nhập dữ liệu từ tệp Excel (.xlsx) hoặc CSV: dangvu import members|organisations TỆP [--dry-run]."
+    help = ("Nhập dữ liệu từ tệp Excel (.xlsx) hoặc CSV: dangvu import "
+            "members|organisations|events|candidates|decisions|activities TỆP [--dry-run].")
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=[k.value for k in ImportKind])
