@@ -29,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
+# Protections that exist only in PostgreSQL (triggers) are checked there; pytest-django creates test_<name>.
+PG_URL = os.environ.get("MUTATION_PG_URL", "postgres://postgres@127.0.0.1:5432/dangvu_mutation")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Mutation:
     old: str
     new: str
     tests: tuple[str, ...]  # pytest arguments (node ids, -k expressions)
+    database: str = ""  # "postgresql": the tests run on a scratch PostgreSQL database (see PG_URL)
 
 
 M = Mutation
@@ -138,6 +141,14 @@ MUTATIONS: list[Mutation] = [
       '"message": "Đã có lỗi xảy ra. Thao tác chưa được lưu. Vui lòng thử lại hoặc báo quản trị."},',
       '"message": __import__("traceback").format_exc()},',
       ("tests/security/test_settings.py::test_errors_show_a_generic_vietnamese_page_without_traceback",)),
+    M("SEC-17", "PostgreSQL trigger refusing UPDATE/DELETE of audit rows (not created)",
+      "dangvu/audit/migrations/0003_append_only_trigger.py",
+      "        schema_editor.execute(CREATE)", "        pass",
+      ("tests/security/test_no_erasure.py", "-k", "sec_17"), database="postgresql"),
+    M("SEC-26", "PostgreSQL triggers refusing DELETE of members, ledger and values (not created)",
+      "dangvu/members/migrations/0004_refuse_hard_delete.py",
+      'f"CREATE TRIGGER {table}_no_delete', 'f"SELECT 1 -- {table}_no_delete',
+      ("tests/security/test_no_erasure.py", "-k", "sec_26"), database="postgresql"),
     M("SEC-46", "dependency review (an unreviewed package in the lock)", "requirements.lock",
       "django==5.2.19 \\\n", "requests==2.32.3 \\\n    --hash=sha256:00\ndjango==5.2.19 \\\n",
       ("tests/security/test_offline.py::test_locked_dependencies_are_the_reviewed_ones",)),
@@ -151,8 +162,10 @@ def copy_tree(scratch: Path) -> None:
                     ignore=shutil.ignore_patterns(".venv", "var", ".git", "__pycache__", ".pytest_cache", "*.egg-info"))
 
 
-def run_tests(scratch: Path, tests: tuple[str, ...]) -> tuple[int, str]:
+def run_tests(scratch: Path, tests: tuple[str, ...], database: str = "") -> tuple[int, str]:
     environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
+    if database == "postgresql":
+        environment["DATABASE_URL"] = PG_URL
     environment["PYTHONDONTWRITEBYTECODE"] = "1"
     result = subprocess.run([str(PYTHON), "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests], cwd=scratch,
                             env=environment, capture_output=True, text=True, timeout=3600)
@@ -191,7 +204,7 @@ def main() -> int:
         target.write_text(original.replace(mutation.old, mutation.new), encoding="utf-8")
         started = time.monotonic()
         try:
-            code, detail = run_tests(scratch, mutation.tests)
+            code, detail = run_tests(scratch, mutation.tests, mutation.database)
         finally:
             target.write_text(original, encoding="utf-8")
         verdict = "caught" if code == 1 else "SURVIVED" if code == 0 else f"error (exit {code})"
