@@ -44,7 +44,14 @@ from dangvu.members.models import (
 from dangvu.organisations.models import BASE_TYPES, Organisation, OrganisationEvent
 from dangvu.reports.figures import AGE_CODES, OCCUPATION_GROUPS, REGISTRY, FigureDef
 from dangvu.reports.scope import LineageScope
-from dangvu.reports.stock import STOCK_POPULATIONS, StockQuery, Tally, shapes
+from dangvu.reports.stock import (
+    STOCK_POPULATIONS,
+    StockQuery,
+    Tally,
+    run_aside,
+    shapes,
+    worth_a_thread,
+)
 from dangvu.rules.engine import RuleViolation
 
 ACTIVE = {str(s) for s in ACTIVE_STATUSES}
@@ -211,9 +218,14 @@ def _changed_after(as_of: datetime):
 EVENT_FIELDS = ("member_id", "kind", "effective_date", "organisation_id", "other_province", "decision_number", "id")
 
 
-def _moving(scope: LineageScope, opening: date, date_from: date, date_to: date, *, exclude_after: datetime | None):
+def _moving_fetch(scope: LineageScope, opening: date, date_from: date, date_to: date, as_of: datetime, *,
+                  exclude_after: datetime | None) -> Callable[[], tuple[list, list, list]]:
     """Spell segments and window events of the members read from spells whose scope or status may change in
-    (opening, date_to], or who have an event in the period; with their profiles (joined, no id lists)."""
+    (opening, date_to], or who have an event in the period; with their profiles (joined, no id lists).
+
+    The queries are built here and run aside (``stock.run_aside``: in a thread on PostgreSQL
+    outside a transaction, else when asked); call the result for (spell rows, event rows, dated-value rows of
+    the members admitted in the period, the query of ``_values`` for ``_admitted``)."""
     candidates = scope.candidate_q("organisation_id")
     overlapping = (MembershipSpell.objects.filter(status__in=ACTIVE, valid_from__lte=date_to)
                    .exclude(valid_to__lte=opening))
@@ -244,20 +256,32 @@ def _moving(scope: LineageScope, opening: date, date_from: date, date_to: date, 
         selected |= Q(member_id__in=overlapping.filter(organisation_id__in=sorted(changing)).values("member_id"))
     spells = overlapping.filter(selected)
     profile_columns = tuple(f"member__{f}" for f in PROFILE_FIELDS)
+    spell_rows = spells.values_list("member_id", "valid_from", "valid_to", "organisation_id", "status", "is_exempted",
+                                    *profile_columns).order_by()  # sorted in Python: ordering in SQL forces an index scan
+    event_rows = [part.values_list(*EVENT_FIELDS, *profile_columns).order_by() for part in parts]
+    value_rows = (_known(MemberValue.objects.filter(valid_from__lte=date_to), as_of, current=exclude_after is None)
+                  .filter(member_id__in=_admitted(scope, date_from, date_to, as_of)).values_list(*VALUE_FIELDS))
+    return run_aside(lambda: (list(spell_rows), [row for rows in event_rows for row in rows], list(value_rows)),
+                     worth_it=worth_a_thread(scope))
+
+
+def _moving_rows(fetched: Callable[[], tuple[list, list, list]]):
+    """(segments, window events, profiles, admitted members' dated values) from the rows of ``_moving_fetch``."""
+    spell_rows, event_rows, value_rows = fetched()
     profiles: dict[int, dict] = {}
     segments: dict[int, list[_Segment]] = defaultdict(list)
-    rows = spells.values_list("member_id", "valid_from", "valid_to", "organisation_id", "status", "is_exempted",
-                              *profile_columns).order_by()  # sorted here: ordering in SQL forces an index scan
-    for member_id, start, stop, org_id, status, exempted, *profile in sorted(rows, key=lambda r: (r[0], r[1])):
+    for member_id, start, stop, org_id, status, exempted, *profile in sorted(spell_rows, key=lambda r: (r[0], r[1])):
         segments[member_id].append(_Segment(start, stop, org_id, status, exempted))
         if member_id not in profiles:
             profiles[member_id] = dict(zip(PROFILE_FIELDS, profile, strict=True))
     window: dict[int, list[tuple]] = defaultdict(list)
-    rows = {row[6]: row for part in parts for row in part.values_list(*EVENT_FIELDS, *profile_columns).order_by()}
+    rows = {row[6]: row for row in event_rows}
+    width = len(EVENT_FIELDS)
     for row in sorted(rows.values(), key=lambda r: (r[0], r[2], r[6])):
-        window[row[0]].append(row[:len(EVENT_FIELDS)])
-        profiles.setdefault(row[0], dict(zip(PROFILE_FIELDS, row[len(EVENT_FIELDS):], strict=True)))
-    return segments, window, profiles
+        window[row[0]].append(row[:width])
+        if row[0] not in profiles:
+            profiles[row[0]] = dict(zip(PROFILE_FIELDS, row[width:], strict=True))
+    return segments, window, profiles, value_rows
 
 
 def _replayed(scope: LineageScope, date_from: date, date_to: date, as_of: datetime, problems: list[str], *,
@@ -301,17 +325,31 @@ def _segment_on(segments: list[_Segment], day: date) -> _Segment | None:
     return None
 
 
-def _values(member_ids, date_to: date, as_of: datetime, *, current: bool, subquery=None):
+VALUE_FIELDS = ("member_id", "attribute", "valid_from", "value", "id")
+
+
+def _admitted(scope: LineageScope, date_from: date, date_to: date, as_of: datetime):
+    """The members with an admission in the period at a candidate organisation (a ``values("member_id")``)."""
+    admitted = _known(LedgerEvent.objects.filter(kind__in=ADMISSION_KINDS, effective_date__gte=date_from,
+                                                 effective_date__lte=date_to), as_of, current=True)
+    candidates = scope.candidate_q("organisation_id")
+    if candidates is not None:
+        admitted = admitted.filter(candidates)
+    return admitted.values("member_id")
+
+
+def _values(member_ids, date_to: date, as_of: datetime, *, current: bool, subquery=None, subquery_rows=None):
     """member → attribute → [(valid_from, value)] known at ``as_of``, for ``member_ids`` and the members
     of ``subquery`` (a ``values("member_id")`` queryset)."""
     values: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     query = _known(MemberValue.objects.filter(valid_from__lte=date_to), as_of, current=current)
-    fields = ("member_id", "attribute", "valid_from", "value")
     rows = []
     if subquery is not None:
-        rows += list(query.filter(member_id__in=subquery).values_list(*fields, "id"))
+        # ``subquery_rows``: the rows of this very query, fetched ahead (``_moving_fetch``).
+        rows += (subquery_rows if subquery_rows is not None
+                 else list(query.filter(member_id__in=subquery).values_list(*VALUE_FIELDS)))
     for chunk in _chunks(set(member_ids)):
-        rows += list(query.filter(member_id__in=chunk).values_list(*fields, "id"))
+        rows += list(query.filter(member_id__in=chunk).values_list(*VALUE_FIELDS))
     for member_id, attribute, valid_from, value, _pk in sorted(set(rows), key=lambda r: (r[0], r[1], r[2], r[4])):
         if attribute in BOOLEAN_ATTRIBUTES:
             value = value == "1"
@@ -349,6 +387,13 @@ def _join_era(day: date | None) -> str:
     return "from_1975"
 
 
+# occupation code → its group (the first group listing it, as ``stock._occupation_group``'s CASE).
+_OCCUPATION_GROUP: dict[str, str] = {}
+for _group, (_label, _codes) in OCCUPATION_GROUPS.items():
+    for _code in _codes:
+        _OCCUPATION_GROUP.setdefault(_code, _group)
+
+
 def _person_attrs(profile: dict, history: dict, day: date) -> dict:
     """The attributes of a member on ``day`` (``reports.stock.ATTRIBUTES`` gives the same ones in SQL)."""
     occupation = _value_on(history, "occupation", day) or "unknown"
@@ -359,7 +404,7 @@ def _person_attrs(profile: dict, history: dict, day: date) -> dict:
         "gender": profile.get("gender"), "ethnicity": ethnicity, "religion": religion,
         "ethnic_minority": ethnicity not in ("kinh", "unknown"), "religious": religion not in ("none", "unknown"),
         "occupation": occupation,
-        "occupation_group": next((g for g, (_l, codes) in OCCUPATION_GROUPS.items() if occupation in codes), None),
+        "occupation_group": _OCCUPATION_GROUP.get(occupation),
         "general_education": _value_on(history, "general_education", day) or "unknown",
         "professional": _value_on(history, "professional", day) or "unknown",
         "academic_title": _value_on(history, "academic_title", day) or "unknown",
@@ -389,6 +434,31 @@ def _inside_throughout(segs: list[_Segment], fixed: dict[int, bool], opening: da
         if previous.stop != following.start:
             return False
     return all(seg.status in ACTIVE and fixed.get(seg.org_id) is True for seg in segs)
+
+
+def _admitted_inside(segs: list[_Segment], events: list[tuple], fixed: dict[int, bool], date_to: date) -> tuple | None:
+    """The admission event when the member's window events are one admission (or readmission) and
+    recognitions, the admission is at an organisation inside R on every day of the period (``fixed``), and
+    their active spells start that day and run back to back past ``date_to`` at organisations inside R on
+    every day (``fixed``); else None."""
+    admission = None
+    for event in events:
+        if event[1] in ADMISSION_KINDS:
+            if admission is not None:
+                return None
+            admission = event
+        elif event[1] != EventKind.RECOGNITION:
+            return None
+    if admission is None or fixed.get(admission[3]) is not True or not segs or segs[0].start != admission[2]:
+        return None
+    if segs[-1].stop is not None and segs[-1].stop <= date_to:
+        return None
+    for previous, following in zip(segs, segs[1:], strict=False):
+        if previous.stop != following.start:
+            return None
+    if not all(seg.status in ACTIVE and fixed.get(seg.org_id) is True for seg in segs):
+        return None
+    return admission
 
 
 def _walk(segs: list[_Segment], events: list[tuple], scope: LineageScope, opening: date, date_to: date,
@@ -464,7 +534,8 @@ class _Membership:
 
 
 def _membership(scope: LineageScope, date_from: date, date_to: date, as_of: datetime, mode: str,
-                problems: list[str]) -> _Membership:
+                problems: list[str], stock: StockQuery | None = None,
+                moving: Callable[[], tuple[list, list, list]] | None = None) -> _Membership:
     opening = date_from - timedelta(days=1)
     current = mode == "spells"
     replayed_segments: dict[int, list[_Segment]] = {}
@@ -475,9 +546,10 @@ def _membership(scope: LineageScope, date_from: date, date_to: date, as_of: date
     segments: dict[int, list[_Segment]] = {}
     window: dict[int, list[tuple]] = {}
     profiles: dict[int, dict] = {}
+    admitted_values = None
     if mode != "full-replay":
-        segments, window, profiles = _moving(scope, opening, date_from, date_to,
-                                             exclude_after=as_of if mode == "replay" else None)
+        segments, window, profiles, admitted_values = _moving_rows(moving or _moving_fetch(
+            scope, opening, date_from, date_to, as_of, exclude_after=as_of if mode == "replay" else None))
 
     populations: dict[str, list[Record]] = {k: [] for k in ("flows", "admissions", "recognitions", "admitting")}
     stock_segments: dict[str, dict[int, _Segment]] = {"opening": {}, "closing": {}}
@@ -494,6 +566,16 @@ def _membership(scope: LineageScope, date_from: date, date_to: date, as_of: date
                 # Inside R on every day and only recognitions (most of a year's movers): what the walk
                 # would find, without walking — no crossing, a recognition record per event.
                 recognitions += [(member_id, e[2], e, _segment_on(segs, e[2])) for e in events]
+                continue
+            admission = None if in_python else _admitted_inside(segs, events, fixed, date_to)
+            if admission is not None:
+                # Admitted in the period at an organisation inside R throughout, inside R from that day to the
+                # end, otherwise only recognitions (most of a year's admissions): what the walk would find —
+                # the admission, a gain on that day that is the admission itself (not a flow record), a
+                # recognition record per recognition from that day.
+                admissions.append((member_id, admission))
+                recognitions += [(member_id, e[2], e, _segment_on(segs, e[2])) for e in events
+                                 if e[1] == EventKind.RECOGNITION and e[2] >= admission[2]]
                 continue
             walk = _walk(source_segments.get(member_id, []), source_window.get(member_id, []), scope, opening,
                          date_to, fixed)
@@ -513,16 +595,11 @@ def _membership(scope: LineageScope, date_from: date, date_to: date, as_of: date
             profiles[row.pop("pk")] = row
     admitted = None
     if admissions and mode != "full-replay":
-        admitted = _known(LedgerEvent.objects.filter(kind__in=ADMISSION_KINDS, effective_date__gte=date_from,
-                                                     effective_date__lte=date_to), as_of, current=True)
-        candidates = scope.candidate_q("organisation_id")
-        if candidates is not None:
-            admitted = admitted.filter(candidates)
-        admitted = admitted.values("member_id")
+        admitted = _admitted(scope, date_from, date_to, as_of)
     replayed_admitted = {m for m, _e in admissions if m in replayed_segments or m in replayed_window}
     histories = _values(set(stock_segments["closing"]) | (replayed_admitted if admitted is not None
                                                           else {m for m, _e in admissions}),
-                        date_to, as_of, current=current, subquery=admitted)
+                        date_to, as_of, current=current, subquery=admitted, subquery_rows=admitted_values)
     first_admitted = _first_admissions(set(stock_segments["closing"]), as_of, current=current)
 
     extra: dict[str, list[Record]] = {"opening": [], "closing": []}
@@ -568,10 +645,10 @@ def _membership(scope: LineageScope, date_from: date, date_to: date, as_of: date
             scope.name(seg.org_id if seg else None), description, attrs, member_id, seg.org_id if seg else None))
     for records in (*populations.values(), *extra.values()):
         records.sort(key=_record_order)
-    stock = None
     if mode != "full-replay":
-        stock = StockQuery(scope, as_of, current=current, exclude_changed_after=mode == "replay")
+        stock = stock or StockQuery(scope, as_of, current=current, exclude_changed_after=mode == "replay")
     else:
+        stock = None
         populations.update(extra)
         extra = {"opening": [], "closing": []}
     return _Membership(populations, stock, extra, {"opening": opening, "closing": date_to})
@@ -784,16 +861,32 @@ def compute(root: Organisation, date_from: date, date_to: date, as_of: datetime 
     if method is None:
         method = "spells" if ledger_is_current(as_of) else "replay"
     assert method in ("spells", "replay", "full-replay"), method
-    membership = _membership(scope, date_from, date_to, as_of, method, problems)
+    stock = counted_stock = moving = None
+    if method != "full-replay":
+        # Started first: on PostgreSQL outside a transaction the stock statements and the moving members'
+        # queries run in threads (``stock.run_aside``) while the organisation and oversight figures are
+        # counted here; elsewhere they run when their results are asked for.
+        stock = StockQuery(scope, as_of, current=method == "spells", exclude_changed_after=method == "replay")
+        counted_stock = stock.tallies({"opening": date_from - timedelta(days=1), "closing": date_to})
+        moving = _moving_fetch(scope, date_from - timedelta(days=1), date_from, date_to, as_of,
+                               exclude_after=as_of if method == "replay" else None)
+    organisations = _organisations(scope, date_from, date_to, as_of)
+    oversight = None
+    if confidential:
+        from dangvu.oversight.figures import oversight_figures
+
+        oversight = oversight_figures(root, date_from, date_to, as_of, scope=scope)
+    membership = _membership(scope, date_from, date_to, as_of, method, problems, stock=stock, moving=moving)
     data = dict(membership.populations)
-    data.update(_organisations(scope, date_from, date_to, as_of))
+    data.update(organisations)
     tallies: dict[str, Tally] = {}
     lazy = {}
     if membership.stock is not None:
+        stock_tallies = counted_stock()
         for name in STOCK_POPULATIONS:
             day = membership.days[name]
             extra = membership.extra[name]
-            counted = membership.stock.tally(name, day)
+            counted = stock_tallies[name]
             python = tally(name, extra)
             for keys, counter in python.counts.items():
                 counted.counts[keys].update(counter)
@@ -805,11 +898,6 @@ def compute(root: Organisation, date_from: date, date_to: date, as_of: datetime 
             tallies[name] = counted
             lazy[name] = (_stock_loader(membership.stock, scope, name, day, extra), extra)
     populations = Populations(data, lazy)
-    oversight = None
-    if confidential:
-        from dangvu.oversight.figures import oversight_figures
-
-        oversight = oversight_figures(root, date_from, date_to, as_of, scope=scope)
     report = Report(root=root, date_from=date_from, date_to=date_to, as_of=as_of,
                     figures=count_figures(populations, oversight, tallies), populations=populations, checks=[],
                     confidential=confidential, method=method)

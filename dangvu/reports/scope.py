@@ -261,14 +261,15 @@ class LineageScope:
         return days
 
     def base_org_on(self, org_id: int, day: date) -> tuple[int, str] | None:
-        path = self.path_on(org_id, day)
+        spell = self.spell(org_id, day)
+        path = spell[2] if spell else None
         if not path:
             return None
         from dangvu.organisations.models import BASE_TYPES
 
         # Constant over one spell of the organisation: its spells are cut wherever an ancestor's spell changes
         # (organisations.services._rebuild_subtree, spells_known_at), so one lookup per spell.
-        key = (org_id, self.spell(org_id, day)[0])
+        key = (org_id, spell[0])
         if key in self._base_orgs:
             return self._base_orgs[key]
         found = None

@@ -19,10 +19,11 @@ import calendar
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from dangvu.codes.data import AGE_BANDS
 from dangvu.members.models import (
@@ -131,6 +132,10 @@ ATTRIBUTES: dict[str, Attribute] = {
 RECORD_ATTRIBUTES = {"opening": ("status",), "closing": tuple(ATTRIBUTES)}
 DESCRIPTIONS = {"opening": "Đầu kỳ", "closing": "Cuối kỳ"}
 STOCK_POPULATIONS = tuple(RECORD_ATTRIBUTES)
+# ``run_aside`` may run reads in a thread (PostgreSQL, outside a transaction, a scope of at least
+# ``ASIDE_MIN_ORGANISATIONS`` organisations).
+CONCURRENT = True
+ASIDE_MIN_ORGANISATIONS = 200
 
 
 def shapes(population: str) -> tuple[set[tuple[str, ...]], set[tuple[tuple[str, ...], str]]]:
@@ -299,6 +304,12 @@ class StockQuery:
     def tally(self, population: str, day: date) -> Tally:
         """Every count and mean the registry asks of ``population`` on ``day``, in one statement: one
         grouping set per key set (``GROUPING SETS`` on PostgreSQL, ``UNION ALL`` of ``GROUP BY`` elsewhere)."""
+        sql, params, decode = self.tally_statement(population, day)
+        return decode(self._fetch(sql, params))
+
+    def tally_statement(self, population: str, day: date) -> tuple[str, list, Callable[[list[tuple]], Tally]]:
+        """The statement of ``tally`` and the function turning its rows into the ``Tally`` (built here, in the
+        calling thread: ``tallies_in_background`` only runs it)."""
         counts, means = shapes(population)
         attributes = sorted({k for keys in counts for k in keys} | {k for keys, v in means for k in (*keys, v)})
         sets = sorted(counts | {keys for keys, _v in means})
@@ -320,20 +331,39 @@ class StockQuery:
                 selects.append(f"SELECT {index}{', ' + columns if columns else ''}, {aggregates} FROM stock{group}")
             sql = prefix + " " + " UNION ALL ".join(selects)
             by_mask = dict(enumerate(sets))
-        tally = Tally()
-        for row in self._fetch(sql, params):
-            keys = by_mask[row[0]]
-            found = dict(zip(grouped, row[1:1 + len(grouped)], strict=True))
-            key = tuple(ATTRIBUTES[k].decode(found[k]) for k in keys)
-            rest = row[1 + len(grouped):]
-            if keys in counts:
-                tally.counts[keys][key] += rest[0]
-            for i, value in enumerate(valued):
-                if (keys, value) in means:
-                    entry = tally.sums[(keys, value)][key]
-                    entry[0] += int(rest[1 + 2 * i] or 0)
-                    entry[1] += rest[2 + 2 * i]
-        return tally
+
+        def decode(rows: list[tuple]) -> Tally:
+            tally = Tally()
+            for row in rows:
+                keys = by_mask[row[0]]
+                found = dict(zip(grouped, row[1:1 + len(grouped)], strict=True))
+                key = tuple(ATTRIBUTES[k].decode(found[k]) for k in keys)
+                rest = row[1 + len(grouped):]
+                if keys in counts:
+                    tally.counts[keys][key] += rest[0]
+                for i, value in enumerate(valued):
+                    if (keys, value) in means:
+                        entry = tally.sums[(keys, value)][key]
+                        entry[0] += int(rest[1 + 2 * i] or 0)
+                        entry[1] += rest[2 + 2 * i]
+            return tally
+
+        return sql, params, decode
+
+    def tallies(self, wanted: dict[str, date]) -> Callable[[], dict[str, Tally]]:
+        """``tally`` of each population of ``wanted`` (name → day); call the result to get them.
+
+        On PostgreSQL, outside a transaction, for a large scope (``run_aside``), the statements run at once in a thread on a connection of its
+        own while the caller goes on (the engine's Python walk and its other queries): the stock statement is
+        most of the database time of a large report. Inside a transaction (tests, a request that writes)
+        another connection could not see the caller's uncommitted rows, so they run when asked, here; on
+        SQLite always. The statements are built here, in the calling thread; the thread only runs them and
+        closes its connection. Every statement is read-only and reads rows committed before it starts, as
+        the caller's own statements do (each is its own transaction in autocommit)."""
+        statements = {name: self.tally_statement(name, day) for name, day in wanted.items()}
+        fetched = run_aside(lambda: {name: self._fetch(sql, params) for name, (sql, params, _d) in statements.items()},
+                            worth_it=worth_a_thread(self.scope))
+        return lambda: {name: statements[name][2](rows) for name, rows in fetched().items()}
 
     def _fetch(self, sql: str, params: list) -> list[tuple]:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
@@ -366,6 +396,34 @@ class StockQuery:
             attrs = {a: ATTRIBUTES[a].decode(v) for a, v in zip(attributes, values, strict=True)}
             result.append((member_id, org_id, name or "", attrs))
         return result
+
+
+def worth_a_thread(scope: LineageScope) -> bool:
+    """A thread and a new connection cost ~5–15 ms: worth it only for a large scope (``ASIDE_MIN_ORGANISATIONS``)."""
+    return len(scope.candidates) >= ASIDE_MIN_ORGANISATIONS
+
+
+def run_aside(fetch: Callable[[], object], *, worth_it: bool = True) -> Callable[[], object]:
+    """``fetch()`` (database reads only) in a thread on a connection of its own when that is safe, else when
+    asked; call the result for its value (an exception of ``fetch`` is raised there).
+
+    Safe: PostgreSQL, outside a transaction (``CONCURRENT``). Inside one (tests, a request that writes) another
+    connection could not see the caller's uncommitted rows; SQLite serialises connections anyway. ``fetch``
+    must only read the database and objects the caller no longer changes; its connection is closed at the end.
+    ``worth_it`` False (a small report: see ``worth_a_thread``) runs it in line too."""
+    if not (CONCURRENT and worth_it and connection.vendor == "postgresql" and not connection.in_atomic_block):
+        return fetch
+
+    def run():
+        try:
+            return fetch()
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-aside")
+    future = executor.submit(run)
+    executor.shutdown(wait=False)
+    return future.result
 
 
 def _t(model) -> str:

@@ -14,7 +14,11 @@ the engine, the figure families listed in ``SQL`` (stocks, the occupation breakd
 recognitions, the flows out by kind, oversight lượt by actor and kind, discipline). The command fails when
 the engine and the hand-written SQL disagree on any of them. Each time is printed with the CPU time of the
 Python process and of the PostgreSQL backend and the machine's load average, since a shared machine
-inflates wall-clock times.
+inflates wall-clock times. The engine is timed twice per run: as it runs (on PostgreSQL outside a
+transaction its stock statements and the moving members' queries run in threads on connections of their
+own, ``reports.stock.run_aside``; the CPU of those backends is not measured) and all in line on this
+connection (``stock.CONCURRENT = False``), whose PostgreSQL CPU is all measured; both must give the same
+figures. The hand-written SQL runs in line.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from django.db import connection
 from dangvu.demo import bench
 from dangvu.organisations.models import Organisation
 from dangvu.reports import bench as report_bench
+from dangvu.reports import stock as report_stock
 
 ACTIVE = "('official', 'probationary')"
 # An organisation's spell on a day, inside R (the generated tree does not change: R's path is its path).
@@ -193,12 +198,25 @@ class Command(BaseCommand):
         for label, pk in (("toàn Đảng bộ", stats.root_id), ("một đảng bộ cơ sở", stats.committee_id)):
             root = Organisation.objects.get(pk=pk)
             load_before = os.getloadavg()
-            engine_times, engine_cpu, sql_times, sql_cpu = [], [], [], []
+            engine_times, engine_cpu, inline_times, inline_cpu, sql_times, sql_cpu = [], [], [], [], [], []
             for _ in range(options["runs"]):
-                backend, process, started = _backend_cpu(), time.process_time(), time.perf_counter()
+                # As the engine runs: some reads in threads on connections of their own (reports.stock.run_aside),
+                # whose backends' CPU this connection cannot see; then all in line, whose CPU is all measured.
+                process, started = time.process_time(), time.perf_counter()
                 report = compute(root, date_from, date_to, compare=False, narrative=False)
                 engine_times.append(time.perf_counter() - started)
-                engine_cpu.append((time.process_time() - process, (_backend_cpu() or 0) - (backend or 0)))
+                engine_cpu.append((time.process_time() - process, None))
+                concurrent = report_stock.CONCURRENT
+                report_stock.CONCURRENT = False
+                try:
+                    backend, process, started = _backend_cpu(), time.process_time(), time.perf_counter()
+                    inline = compute(root, date_from, date_to, compare=False, narrative=False)
+                    inline_times.append(time.perf_counter() - started)
+                    inline_cpu.append((time.process_time() - process, (_backend_cpu() or 0) - (backend or 0)))
+                finally:
+                    report_stock.CONCURRENT = concurrent
+                if inline.figures != report.figures:
+                    failures.append(f"{root.code}: engine with and without threads differ")
                 params = {"root": root.path + "%", "root_id": root.pk, "from": date_from, "to": date_to,
                           "opening": date_from - timedelta(days=1), "now": report.as_of}
                 backend, process, started = _backend_cpu(), time.process_time(), time.perf_counter()
@@ -218,10 +236,13 @@ class Command(BaseCommand):
                 failures.append(f"{root.code}: " + "; ".join(f"{k} engine {a} / SQL {b}" for k, (a, b) in wrong.items()))
 
             def summary(times, cpu):
+                backend = (f"PostgreSQL {_ms(min(c[1] for c in cpu))}" if cpu[0][1] is not None
+                           else "PostgreSQL: các kết nối phụ, không đo")
                 return (f"min {_ms(min(times))}, trung vị {_ms(statistics.median(times))} "
-                        f"(CPU Python {_ms(min(c[0] for c in cpu))}, PostgreSQL {_ms(min(c[1] for c in cpu))})")
+                        f"(CPU Python {_ms(min(c[0] for c in cpu))}, {backend})")
 
             log(f"{label} ({root.code}): engine {summary(engine_times, engine_cpu)}; "
+                f"engine in line (no threads) {summary(inline_times, inline_cpu)}; "
                 f"hand-written SQL {summary(sql_times, sql_cpu)}; "
                 f"{len(checked)} figures compared, {len(wrong)} differ; closing {report.figures['members.closing']}, "
                 f"opening {report.figures['members.opening']}, admissions {report.figures['admissions.total']}, "
