@@ -186,6 +186,11 @@ def test_access_layer_branch_coverage(tmp_path):
     pytest.importorskip("coverage")
     data, report = tmp_path / ".coverage", tmp_path / "coverage.json"
     environment = {**os.environ, "DANGVU_COVERAGE_CHILD": "1", "COVERAGE_FILE": str(data)}
+    url = environment.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        # The child creates its own test database: this run's test_<name> is in use by this process.
+        base, _, name = url.partition("?")[0].rpartition("/")
+        environment["DATABASE_URL"] = f"{base}/{name}_coverage"
     run = subprocess.run([sys.executable, "-m", "coverage", "run", "--branch", "--include=*/dangvu/access/policies.py",
                           "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__],
                          cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600)
