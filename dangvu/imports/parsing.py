@@ -143,11 +143,20 @@ def _sheet_rows(stream):
         if tag == row_tag:
             cells = []
             for cell in element.iter(cell_tag):
-                formula = cell.find(f_tag)
-                node = cell.find(is_tag)
-                inline = "".join(t.text or "" for t in node.iter(t_tag)) if node is not None else None
-                cells.append((cell.get("r"), cell.get("t", "n"), cell.get("s"), cell.findtext(v_tag),
-                              None if formula is None else (formula.text or ""), inline))
+                # One pass over the cell's children (the first <v>, <f>, <is> of each, as find() would take).
+                raw = formula = inline = None
+                for child in cell:
+                    child_tag = child.tag
+                    if child_tag == v_tag:
+                        if raw is None:
+                            raw = child.text or ""
+                    elif child_tag == f_tag:
+                        if formula is None:
+                            formula = child.text or ""
+                    elif child_tag == is_tag and inline is None:
+                        inline = "".join(t.text or "" for t in child.iter(t_tag))
+                attrib = cell.attrib
+                cells.append((attrib.get("r"), attrib.get("t", "n"), attrib.get("s"), raw, formula, inline))
             yield element.get("r"), cells, None
             element.clear()
         elif tag == merge_tag:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from dangvu.audit.models import AuditAction
 from dangvu.audit.services import audit_record, audit_record_many
-from dangvu.common.bulk import bulk_insert
+from dangvu.common.bulk import bulk_insert, instance_factory
 from dangvu.common.text import clean, person_sort_key, search_key
 from dangvu.members.ledger import replay
 from dangvu.members.models import (
@@ -434,11 +434,12 @@ def member_admit_many(*, actor, rows: list[AdmitRow]) -> list[Member]:
     taken_cids, taken_cards = _taken("citizen_id", cleaned_cids), _taken("card_number", cleaned_cards)
     errors: list[tuple[Any, RuleViolation]] = []
     planned = []
+    context = _PlanContext()
     for index, row in enumerate(rows):
         try:
             planned.append(_plan_admission(row, actor=recorder, now=now, today=today, orgs=orgs,
                                            is_active_org=is_active_org, taken_cids=taken_cids,
-                                           taken_cards=taken_cards))
+                                           taken_cards=taken_cards, context=context))
         except RuleViolation as exc:
             errors.append((row.key if row.key is not None else index + 1, exc))
     if errors:
@@ -446,17 +447,21 @@ def member_admit_many(*, actor, rows: list[AdmitRow]) -> list[Member]:
 
     members = [plan[0] for plan in planned]
     bulk_insert(Member, members)  # COPY on PostgreSQL
+    make_spell = instance_factory(MembershipSpell)
     events, values, spells, audits = [], [], [], []
     for member, member_events, member_values, result in planned:
+        member_id = member.pk
         for item in (*member_events, *member_values):
-            item.member = member
+            item.member_id = member_id
+            item._state.fields_cache["member"] = member
         events.extend(member_events)
         values.extend(member_values)
         spells.extend(
-            MembershipSpell(member=member, status=spell.state.status, organisation_id=spell.state.organisation_id,
-                            temporary_organisation_id=spell.state.temporary_organisation_id,
-                            is_exempted=spell.state.is_exempted, is_suspended=spell.state.is_suspended,
-                            valid_from=spell.valid_from, valid_to=spell.valid_to)
+            make_spell({"member_id": member_id, "status": spell.state.status,
+                        "organisation_id": spell.state.organisation_id,
+                        "temporary_organisation_id": spell.state.temporary_organisation_id,
+                        "is_exempted": spell.state.is_exempted, "is_suspended": spell.state.is_suspended,
+                        "valid_from": spell.valid_from, "valid_to": spell.valid_to}, {"member": member})
             for spell in result.spells())
     bulk_insert(LedgerEvent, events)
     bulk_insert(MemberValue, values)
@@ -478,17 +483,57 @@ def member_admit_many(*, actor, rows: list[AdmitRow]) -> list[Member]:
     return members
 
 
-def _plan_admission(row: AdmitRow, *, actor, now, today, orgs, is_active_org, taken_cids, taken_cards):
+def _bulk_check_dates(day: date, decision: Decision, today: date, ceremony_date: date | None = None) -> None:
+    """``_check_dates`` with today's date read once per batch."""
+    require("LIFE-06", on=day, ok=day <= today and (decision.date is None or decision.date <= today)
+            and (ceremony_date is None or ceremony_date <= today))
+
+
+class _PlanContext:
+    """What ``_plan_admission`` computes once per call of ``member_admit_many`` instead of once per row: the
+    model constructors and the ledger checks already made. The rules themselves are unchanged: a row's ledger
+    (admission, then recognition) is replayed under the rules of its dates once for each distinct
+    (organisation, admission date, ceremony date, date of birth, official date), and each row gets that
+    result, or that refusal, as its own."""
+
+    def __init__(self):
+        self.make_member = instance_factory(Member)
+        self.make_event = instance_factory(LedgerEvent)
+        self.make_value = instance_factory(MemberValue)
+        self.ledgers: dict[tuple, Any] = {}
+        self.profile_fields = frozenset(PROFILE_FIELDS)
+        self.ledger_fields = frozenset(LEDGER_FIELDS)
+
+    def validate_ledger(self, key, member, events, is_active_org, orgs, today):
+        if key is None:
+            return _bulk_validate_ledger(member, events, is_active_org, orgs, today)
+        known = self.ledgers.get(key)
+        if known is None:
+            try:
+                known = self.ledgers[key] = _bulk_validate_ledger(member, events, is_active_org, orgs, today)
+            except RuleViolation as exc:
+                if type(exc) is not RuleViolation:
+                    raise
+                self.ledgers[key] = exc
+                raise
+        if isinstance(known, RuleViolation):
+            raise RuleViolation(known.rule, known.detail)
+        return known
+
+
+def _plan_admission(row: AdmitRow, *, actor, now, today, orgs, is_active_org, taken_cids, taken_cards,
+                    context: _PlanContext | None = None):
     """The checks of ``member_admit`` + ``member_set_value`` + recognition, in their order, without queries.
     Returns (member with its current columns, events, values, replay); raises the first RuleViolation."""
+    context = context or _PlanContext()
     admitted_on = row.admitted_on
     organisation = row.organisation
     # _new_member
     profile = row.profile
-    unknown = set(profile) - set(PROFILE_FIELDS)
-    if unknown & set(LEDGER_FIELDS):
+    if not context.profile_fields.issuperset(profile) and (profile.keys() & context.ledger_fields):
         refuse("LIFE-05", on=admitted_on)
-    member = Member(**{k: (clean(v) if isinstance(v, str) else v) for k, v in profile.items() if k in PROFILE_FIELDS})
+    member = context.make_member({k: (clean(v) if isinstance(v, str) else v) for k, v in profile.items()
+                                  if k in context.profile_fields})
     require("NAME-01", on=admitted_on,
             ok=bool(member.full_name) and member.date_of_birth is not None and bool(member.gender))
     member.search_name = search_key(member.full_name)
@@ -508,35 +553,44 @@ def _plan_admission(row: AdmitRow, *, actor, now, today, orgs, is_active_org, ta
         member.card_number = None
     # member_record_event(kind=ADMISSION)
     decision = Decision(row.decision.number, row.decision.date or admitted_on, row.decision.body)
-    _check_dates(admitted_on, decision, row.ceremony_date)
+    _bulk_check_dates(admitted_on, decision, today, row.ceremony_date)
     require("ORG-17", on=admitted_on, ok=organisation.org_type in MEMBER_HOLDING_TYPES)
-    admission = LedgerEvent(
-        kind=EventKind.ADMISSION, effective_date=admitted_on, decision_number=clean(decision.number),
-        decision_date=decision.date, deciding_body=clean(decision.body), organisation=organisation,
-        from_organisation_id=None, external_place="", other_province=False, ceremony_date=row.ceremony_date,
-        details=row.details or {}, org_event=None, recorded_at=now, recorded_by=actor)
+    recorder = {"recorded_by": actor} if actor is not None else None
+    admission = context.make_event({
+        "kind": EventKind.ADMISSION, "effective_date": admitted_on, "decision_number": clean(decision.number),
+        "decision_date": decision.date, "deciding_body": clean(decision.body), "organisation_id": organisation.pk,
+        "from_organisation_id": None, "external_place": "", "other_province": False,
+        "ceremony_date": row.ceremony_date, "details": row.details or {}, "org_event_id": None, "recorded_at": now,
+        "recorded_by_id": actor.pk if actor is not None else None,
+    }, {"organisation": organisation, **(recorder or {})})
     events = [admission]
-    result = _bulk_validate_ledger(member, events, is_active_org, orgs, today)
+    # The replay reads only these of an admission and a recognition (details are read by other kinds only).
+    key = None if row.details else (organisation.pk, admitted_on, row.ceremony_date, member.date_of_birth)
+    result = context.validate_ledger(key, member, events, is_active_org, orgs, today)
     # member_set_value, from the admission date
     values = []
     for attribute, value in row.values.items():
         attribute = ValueAttribute(attribute)
         stored = ("1" if value else "0") if attribute in BOOLEAN_ATTRIBUTES else str(value)
         require("LIFE-06", on=admitted_on, ok=admitted_on <= today)
-        values.append(MemberValue(attribute=attribute, value=stored, valid_from=admitted_on, recorded_at=now,
-                                  recorded_by=actor))
+        values.append(context.make_value({
+            "attribute": attribute, "value": stored, "valid_from": admitted_on, "recorded_at": now,
+            "recorded_by_id": actor.pk if actor is not None else None}, recorder))
         setattr(member, attribute.value, (stored == "1") if attribute in BOOLEAN_ATTRIBUTES else stored)
     # member_record_event(kind=RECOGNITION)
     if row.official_on is not None:
         official = row.official_decision or Decision("", row.official_on, "")
-        _check_dates(row.official_on, official)
-        recognition = LedgerEvent(
-            kind=EventKind.RECOGNITION, effective_date=row.official_on, decision_number=clean(official.number),
-            decision_date=official.date, deciding_body=clean(official.body), organisation=None,
-            from_organisation_id=None, external_place="", other_province=False, ceremony_date=None, details={},
-            org_event=None, recorded_at=now, recorded_by=actor)
+        _bulk_check_dates(row.official_on, official, today)
+        recognition = context.make_event({
+            "kind": EventKind.RECOGNITION, "effective_date": row.official_on,
+            "decision_number": clean(official.number), "decision_date": official.date,
+            "deciding_body": clean(official.body), "organisation_id": None, "from_organisation_id": None,
+            "external_place": "", "other_province": False, "ceremony_date": None, "details": {},
+            "org_event_id": None, "recorded_at": now, "recorded_by_id": actor.pk if actor is not None else None,
+        }, recorder)
         events.append(recognition)
-        result = _bulk_validate_ledger(member, events, is_active_org, orgs, today)
+        result = context.validate_ledger(key and (*key, row.official_on), member, events, is_active_org, orgs,
+                                         today)
     # member_rebuild_state: the current columns
     final = result.final
     member.status = final.status
