@@ -16,9 +16,12 @@ psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS ${DB}" -c "CREATE DAT
 last=$(psql -h 127.0.0.1 -U postgres -d "${DB}" -tAc "select coalesce(max(id),0) from audit_auditentry")
 .venv/bin/dangvu db_checksum --audit-upto "$last" --exclude django_session > "$work/before.txt"
 .venv/bin/dangvu backup --out "$work/dangvu.backup" --key-file "$work/key"
-if openssl enc -d -aes-256-cbc -pbkdf2 -iter 200000 -pass pass:wrong-key -in "$work/dangvu.backup" -out /dev/null 2>/dev/null \
-   && pg_restore -l "$work/dangvu.backup" >/dev/null 2>&1; then
-  echo "FAIL: the backup is readable without its key" >&2; exit 1
+if pg_restore -l "$work/dangvu.backup" >/dev/null 2>&1; then
+  echo "FAIL: the backup is a plain dump, readable without its key" >&2; exit 1
+fi
+if openssl enc -d -aes-256-cbc -pbkdf2 -iter 200000 -pass pass:wrong-key -in "$work/dangvu.backup" \
+     -out "$work/wrong-key" 2>/dev/null && pg_restore -l "$work/wrong-key" >/dev/null 2>&1; then
+  echo "FAIL: the backup is readable with a wrong key" >&2; exit 1
 fi
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE ${DB}" -c "CREATE DATABASE ${DB}"
 .venv/bin/dangvu restore --in "$work/dangvu.backup" --key-file "$work/key"
