@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -86,16 +86,19 @@ def test_tree_before_founding_is_empty(client, tree, cast):
 
 
 def test_known_at_is_the_end_of_that_day_in_ho_chi_minh_city(client, tree, cast, system_user):
-    # Recorded at 00:30 on 02/12/2026 in Hồ Chí Minh City = 17:30 UTC on 01/12/2026: not yet known at the
-    # end of 01/12/2026 local time, although it is before the end of that day in UTC.
-    with time_machine.travel(datetime(2026, 12, 2, 0, 30, tzinfo=HCM), tick=False):
+    # The tree was recorded just now, on local day D. A rename recorded at 00:30 on D + 1 in Hồ Chí Minh
+    # City = 17:30 UTC on D: not yet known at the end of D local time, although it is before the end of D
+    # in UTC. (Dates follow the clock: the tree fixture is recorded at the real time of the run.)
+    day = datetime.now(HCM).date()
+    next_day = day + timedelta(days=1)
+    with time_machine.travel(datetime.combine(next_day, time(0, 30), tzinfo=HCM), tick=False):
         organisation_rename(actor=system_user, organisation=tree.c1, new_name="Chi bộ Xưởng Cơ khí",
                             effective_date=date(2020, 6, 1), decision=Decision("5-QĐ/ĐU", date(2020, 5, 25), "BTV"))
     client.force_login(cast.committee_staff)
-    known_then = client.get(URL, {"ngay": "01/07/2020", "biet_den": "01/12/2026"}).content.decode()
-    known_next_day = client.get(URL, {"ngay": "01/07/2020", "biet_den": "02/12/2026"}).content.decode()
+    known_then = client.get(URL, {"ngay": "01/07/2020", "biet_den": f"{day:%d/%m/%Y}"}).content.decode()
+    known_next_day = client.get(URL, {"ngay": "01/07/2020", "biet_den": f"{next_day:%d/%m/%Y}"}).content.decode()
     assert "Chi bộ Phân xưởng 1" in known_then and "Chi bộ Xưởng Cơ khí" not in known_then
-    assert "theo dữ liệu đã ghi đến hết ngày <strong>01/12/2026</strong>" in known_then
+    assert f"theo dữ liệu đã ghi đến hết ngày <strong>{day:%d/%m/%Y}</strong>" in known_then
     assert "Chi bộ Xưởng Cơ khí" in known_next_day
 
 
