@@ -4,4 +4,6 @@
 set -euo pipefail
 source "$(dirname "$0")/_venv.sh"
 export PYTHONDONTWRITEBYTECODE=1
-.venv/bin/python -m pytest "$@"
+# Tests run in parallel on every core (pytest-xdist; each worker has a test database of its own).
+# Pass -n 0 to run them in one process (for example with --pdb).
+.venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" "$@"

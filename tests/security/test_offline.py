@@ -23,9 +23,9 @@ NAMESPACES = {
 # telemetry, error-tracking or other call-home library): add it here together with its reason in README.
 REVIEWED_PACKAGES = {
     "argon2-cffi", "argon2-cffi-bindings", "asgiref", "cffi", "coverage", "dj-database-url", "django", "django-axes",
-    "django-htmx", "et-xmlfile", "greenlet", "iniconfig", "lxml", "openpyxl", "packaging", "playwright",
+    "django-htmx", "et-xmlfile", "execnet", "greenlet", "iniconfig", "lxml", "openpyxl", "packaging", "playwright",
     "pluggy", "psycopg", "psycopg-binary", "pycparser", "pyee", "pygments", "pytest", "pytest-django",
-    "pytest-socket", "python-docx", "ruff", "sqlparse", "time-machine", "typing-extensions", "whitenoise",
+    "pytest-socket", "pytest-xdist", "python-docx", "ruff", "sqlparse", "time-machine", "typing-extensions", "whitenoise",
 }
 
 
