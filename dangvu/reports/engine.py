@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 
 from django.db import connection
 from django.db.models import Q
@@ -270,17 +271,24 @@ def _moving_rows(fetched: Callable[[], tuple[list, list, list]]):
     spell_rows, event_rows, value_rows = fetched()
     profiles: dict[int, dict] = {}
     segments: dict[int, list[_Segment]] = defaultdict(list)
-    for member_id, start, stop, org_id, status, exempted, *profile in sorted(spell_rows, key=lambda r: (r[0], r[1])):
-        segments[member_id].append(_Segment(start, stop, org_id, status, exempted))
-        if member_id not in profiles:
-            profiles[member_id] = dict(zip(PROFILE_FIELDS, profile, strict=True))
+    for row in sorted(spell_rows, key=itemgetter(0, 1)):  # (member, valid_from, valid_to, org, status, exempted, *profile)
+        member_id = row[0]
+        segs = segments.get(member_id)
+        if segs is None:
+            segs = segments[member_id] = []
+            profiles[member_id] = dict(zip(PROFILE_FIELDS, row[6:], strict=True))
+        segs.append(_Segment(row[1], row[2], row[3], row[4], row[5]))
     window: dict[int, list[tuple]] = defaultdict(list)
     rows = {row[6]: row for row in event_rows}
     width = len(EVENT_FIELDS)
-    for row in sorted(rows.values(), key=lambda r: (r[0], r[2], r[6])):
-        window[row[0]].append(row[:width])
-        if row[0] not in profiles:
-            profiles[row[0]] = dict(zip(PROFILE_FIELDS, row[width:], strict=True))
+    for row in sorted(rows.values(), key=itemgetter(0, 2, 6)):
+        member_id = row[0]
+        events = window.get(member_id)
+        if events is None:
+            events = window[member_id] = []
+            if member_id not in profiles:
+                profiles[member_id] = dict(zip(PROFILE_FIELDS, row[width:], strict=True))
+        events.append(row[:width])
     return segments, window, profiles, value_rows
 
 
