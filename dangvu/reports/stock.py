@@ -311,8 +311,9 @@ class StockQuery:
                             "JOIN base lb ON lb.member_id = lv.member_id "
                             f"WHERE lv.attribute IN ({listed}) AND lv.valid_from > %s AND lv.voided_at IS NULL)")
                 params.append(day_param)
-                joins += " LEFT JOIN later lt ON lt.member_id = base.member_id"
                 member = True
+                # A marker row per such member (``has_later`` below), so that one join to ``latest`` tells both.
+                parts.append("SELECT member_id, '_later' AS attribute, NULL AS value, 1 AS rn FROM later")
                 parts.append(window.format(members="later", attributes=listed))
                 params += [day_param, *known_params]
             if history:
@@ -320,6 +321,8 @@ class StockQuery:
                 params += [day_param, *known_params]
             ctes.append("vals AS (" + " UNION ALL ".join(parts) + ")")
             pivot = ", ".join(f"MAX(CASE WHEN attribute = '{a}' THEN value END) AS {a}" for a in values)
+            if columns:
+                pivot += ", MAX(CASE WHEN attribute = '_later' THEN 1 END) AS has_later"
             ctes.append(f"latest AS (SELECT member_id, {pivot} FROM vals WHERE rn = 1 GROUP BY member_id)")
             joins += " LEFT JOIN latest v ON v.member_id = base.member_id"
         if member:
@@ -334,7 +337,7 @@ class StockQuery:
         for a in columns:
             # The column as the dated value stores it ('1'/'0' for a flag).
             column = (f"CASE WHEN m.{a} THEN '1' ELSE '0' END" if a in BOOLEAN_ATTRIBUTES else f"m.{a}")
-            raw_columns[f"v_{a}"] = f"CASE WHEN lt.member_id IS NULL THEN {column} ELSE v.{a} END"
+            raw_columns[f"v_{a}"] = f"CASE WHEN v.has_later IS NULL THEN {column} ELSE v.{a} END"
         raw_select = ", ".join(f"{raw_columns[raw]} AS {raw}" for raw in sorted(raw_needed))
         ctes.append("r AS (SELECT base.member_id AS member_id, base.organisation_id AS organisation_id"
                     + (", m.full_name AS label" if label else "") + (", " + raw_select if raw_select else "")
@@ -365,7 +368,15 @@ class StockQuery:
         grouped = sorted({k for keys in sets for k in keys})
         if connection.vendor == "postgresql" and 0 < len(grouped) <= 31:
             columns = ", ".join(f"a_{k}" for k in grouped)
-            sql = (f"{prefix} SELECT GROUPING({columns}), {columns}, {aggregates} FROM stock GROUP BY GROUPING SETS ("
+            # Two steps: the stock by its whole attribute tuple (a thousand or so tuples for tens of thousands
+            # of members: one hash table), then the grouping sets over those tuples, the counts and sums added up.
+            partial = ", ".join(["COUNT(*) AS n"] + [f"SUM(a_{v}) AS s_{v}, COUNT(a_{v}) AS c_{v}" for v in valued])
+            # (An empty stock still gives the row of the empty grouping set: its sums are NULL, its counts 0.)
+            totals = ", ".join(["CAST(COALESCE(SUM(n), 0) AS BIGINT)"]
+                               + [f"CAST(SUM(s_{v}) AS BIGINT), CAST(COALESCE(SUM(c_{v}), 0) AS BIGINT)"
+                                  for v in valued])
+            sql = (f"{prefix}, tuples AS (SELECT {columns}, {partial} FROM stock GROUP BY {columns}) "
+                   f"SELECT GROUPING({columns}), {columns}, {totals} FROM tuples GROUP BY GROUPING SETS ("
                    + ", ".join("(" + ", ".join(f"a_{k}" for k in keys) + ")" for keys in sets) + ")")
             by_mask = {sum(1 << (len(grouped) - 1 - i) for i, k in enumerate(grouped) if k not in keys): keys
                        for keys in sets}
@@ -414,11 +425,20 @@ class StockQuery:
     def _fetch(self, sql: str, params: list) -> list[tuple]:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # One statement over the whole stock: its cost estimate is far above jit_above_cost, and
-                # compiling it took longer (seconds) than running it. Only for this transaction.
-                cursor.execute("SET LOCAL jit = off")
-                # Its sorts and hashes (tens of thousands of rows) fit in memory rather than spilling to disk.
-                cursor.execute("SET LOCAL work_mem = '32MB'")
+                # Only for this transaction (``set_config(…, true)`` is ``SET LOCAL``), in one round trip:
+                # - jit off: the statement's cost estimate is far above jit_above_cost, and compiling it took
+                #   longer (seconds) than running it;
+                # - work_mem: its sorts and hashes (tens of thousands of rows) fit in memory rather than
+                #   spilling to disk;
+                # - hash_mem_multiplier: hash tables may take more than sorts: the first step of
+                #   ``tally_statement`` groups tens of thousands of rows into a thousand or so in a small hash
+                #   table, but its estimate (tens of thousands of groups) would otherwise make PostgreSQL sort
+                #   every row instead.
+                settings = [("jit", "off"), ("work_mem", "32MB")]
+                if connection.pg_version >= 130000:
+                    settings.append(("hash_mem_multiplier", "8"))
+                cursor.execute("SELECT " + ", ".join(f"set_config('{name}', '{value}', true)"
+                                                     for name, value in settings))
             cursor.execute(sql, params)
             return cursor.fetchall()
 
