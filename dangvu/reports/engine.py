@@ -261,7 +261,8 @@ def _moving_fetch(scope: LineageScope, opening: date, date_from: date, date_to: 
                                     *profile_columns).order_by()  # sorted in Python: ordering in SQL forces an index scan
     event_rows = [part.values_list(*EVENT_FIELDS, *profile_columns).order_by() for part in parts]
     value_rows = (_known(MemberValue.objects.filter(valid_from__lte=date_to), as_of, current=exclude_after is None)
-                  .filter(member_id__in=_admitted(scope, date_from, date_to, as_of)).values_list(*VALUE_FIELDS))
+                  .filter(member_id__in=_admitted(scope, date_from, date_to, as_of)).values_list(*VALUE_FIELDS)
+                  .order_by())  # sorted by ``_values``; the model's ordering would join and sort by the member's name
     return run_aside(lambda: (list(spell_rows), [row for rows in event_rows for row in rows], list(value_rows)),
                      worth_it=worth_a_thread(scope))
 
@@ -355,9 +356,9 @@ def _values(member_ids, date_to: date, as_of: datetime, *, current: bool, subque
     if subquery is not None:
         # ``subquery_rows``: the rows of this very query, fetched ahead (``_moving_fetch``).
         rows += (subquery_rows if subquery_rows is not None
-                 else list(query.filter(member_id__in=subquery).values_list(*VALUE_FIELDS)))
+                 else list(query.filter(member_id__in=subquery).values_list(*VALUE_FIELDS).order_by()))
     for chunk in _chunks(set(member_ids)):
-        rows += list(query.filter(member_id__in=chunk).values_list(*VALUE_FIELDS))
+        rows += list(query.filter(member_id__in=chunk).values_list(*VALUE_FIELDS).order_by())
     for member_id, attribute, valid_from, value, _pk in sorted(set(rows), key=lambda r: (r[0], r[1], r[2], r[4])):
         if attribute in BOOLEAN_ATTRIBUTES:
             value = value == "1"
