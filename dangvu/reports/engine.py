@@ -259,7 +259,10 @@ def _moving_fetch(scope: LineageScope, opening: date, date_from: date, date_to: 
     profile_columns = tuple(f"member__{f}" for f in PROFILE_FIELDS)
     spell_rows = spells.values_list("member_id", "valid_from", "valid_to", "organisation_id", "status", "is_exempted",
                                     *profile_columns).order_by()  # sorted in Python: ordering in SQL forces an index scan
-    event_rows = [part.values_list(*EVENT_FIELDS, *profile_columns).order_by() for part in parts]
+    # No profiles with the events: a member with a window event and no spell row here (rare: events elsewhere)
+    # gets theirs from ``_membership``'s lookup of the profiles still missing; joining every event to its
+    # member cost a scan of the members for the whole committee.
+    event_rows = [part.values_list(*EVENT_FIELDS).order_by() for part in parts]
     value_rows = (_known(MemberValue.objects.filter(valid_from__lte=date_to), as_of, current=exclude_after is None)
                   .filter(member_id__in=_admitted(scope, date_from, date_to, as_of)).values_list(*VALUE_FIELDS)
                   .order_by())  # sorted by ``_values``; the model's ordering would join and sort by the member's name
@@ -281,15 +284,12 @@ def _moving_rows(fetched: Callable[[], tuple[list, list, list]]):
         segs.append(_Segment(row[1], row[2], row[3], row[4], row[5]))
     window: dict[int, list[tuple]] = defaultdict(list)
     rows = {row[6]: row for row in event_rows}
-    width = len(EVENT_FIELDS)
     for row in sorted(rows.values(), key=itemgetter(0, 2, 6)):
         member_id = row[0]
         events = window.get(member_id)
         if events is None:
             events = window[member_id] = []
-            if member_id not in profiles:
-                profiles[member_id] = dict(zip(PROFILE_FIELDS, row[width:], strict=True))
-        events.append(row[:width])
+        events.append(row)
     return segments, window, profiles, value_rows
 
 
