@@ -291,6 +291,9 @@ def member_set_value(*, actor, member: Member, attribute: str, value: Any, valid
     attribute = ValueAttribute(attribute)
     stored = ("1" if value else "0") if attribute in BOOLEAN_ATTRIBUTES else str(value)
     require("LIFE-06", on=valid_from, ok=valid_from <= timezone.localdate())
+    # One writer per member at a time (as member_void_value): the current column below is then the latest value
+    # even when two values of the member are recorded at once (reports read it as the value, reports.stock).
+    Member.objects.select_for_update().filter(pk=member.pk).first()
     item = MemberValue.objects.create(member=member, attribute=attribute, value=stored, valid_from=valid_from,
                                       recorded_at=timezone.now(),
                                       recorded_by=actor if getattr(actor, "is_authenticated", False) else None)

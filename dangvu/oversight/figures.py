@@ -292,13 +292,23 @@ def _discipline_rows(subtree: _Subtree, date_from: date, date_to: date, as_of: d
     return rows
 
 
-def _programme_rows(subtree: _Subtree, date_to: date, as_of: datetime) -> list[Row]:
+def _programme_rows(subtree: _Subtree, date_to: date, as_of: datetime, *, records: bool = True) -> list[Row]:
+    """One row per base organisation inside R on ``date_to`` with a programme for that year. The candidates
+    prefilter in SQL (no list of every base organisation's id), the exact test here; ``records=False``
+    (counting only): ids from the database, rows without label, description or record."""
     base_ids = {org_id for org_id in subtree.ids(date_to) if subtree.type_of(org_id, date_to) in BASE_TYPES}
-    programmes = (Programme.objects.filter(year=date_to.year, organisation_id__in=base_ids, recorded_at__lte=as_of)
-                  .select_related("organisation").order_by("organisation_id", "id"))
+    programmes = (Programme.objects.filter(subtree.q("organisation_id"), year=date_to.year, recorded_at__lte=as_of)
+                  .order_by("organisation_id", "id"))
     rows, seen = [], set()
-    for programme in programmes:
-        if programme.organisation_id in seen:
+    if not records:
+        for org_id in programmes.values_list("organisation_id", flat=True):
+            if org_id in base_ids and org_id not in seen:
+                seen.add(org_id)
+                rows.append(Row(key=f"o{org_id}", label="", day=date_to, description="",
+                                figures={"programmes.base_orgs_with_programme"}))
+        return rows
+    for programme in programmes.select_related("organisation"):
+        if programme.organisation_id not in base_ids or programme.organisation_id in seen:
             continue
         seen.add(programme.organisation_id)
         rows.append(Row(key=f"o{programme.organisation_id}", label=programme.organisation.name, day=date_to,
@@ -313,7 +323,7 @@ def _rows(root: Organisation, date_from: date, date_to: date, as_of: datetime | 
     subtree = _Subtree(root, as_of, scope)
     return (_oversight_rows(subtree, date_from, date_to, as_of, records=records)
             + _discipline_rows(subtree, date_from, date_to, as_of)
-            + _programme_rows(subtree, date_to, as_of))
+            + _programme_rows(subtree, date_to, as_of, records=records))
 
 
 def oversight_figures(root: Organisation, date_from: date, date_to: date,

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 
 from django.db import connection
 from django.db.models import Q
@@ -258,9 +259,13 @@ def _moving_fetch(scope: LineageScope, opening: date, date_from: date, date_to: 
     profile_columns = tuple(f"member__{f}" for f in PROFILE_FIELDS)
     spell_rows = spells.values_list("member_id", "valid_from", "valid_to", "organisation_id", "status", "is_exempted",
                                     *profile_columns).order_by()  # sorted in Python: ordering in SQL forces an index scan
-    event_rows = [part.values_list(*EVENT_FIELDS, *profile_columns).order_by() for part in parts]
+    # No profiles with the events: a member with a window event and no spell row here (rare: events elsewhere)
+    # gets theirs from ``_membership``'s lookup of the profiles still missing; joining every event to its
+    # member cost a scan of the members for the whole committee.
+    event_rows = [part.values_list(*EVENT_FIELDS).order_by() for part in parts]
     value_rows = (_known(MemberValue.objects.filter(valid_from__lte=date_to), as_of, current=exclude_after is None)
-                  .filter(member_id__in=_admitted(scope, date_from, date_to, as_of)).values_list(*VALUE_FIELDS))
+                  .filter(member_id__in=_admitted(scope, date_from, date_to, as_of)).values_list(*VALUE_FIELDS)
+                  .order_by())  # sorted by ``_values``; the model's ordering would join and sort by the member's name
     return run_aside(lambda: (list(spell_rows), [row for rows in event_rows for row in rows], list(value_rows)),
                      worth_it=worth_a_thread(scope))
 
@@ -270,17 +275,21 @@ def _moving_rows(fetched: Callable[[], tuple[list, list, list]]):
     spell_rows, event_rows, value_rows = fetched()
     profiles: dict[int, dict] = {}
     segments: dict[int, list[_Segment]] = defaultdict(list)
-    for member_id, start, stop, org_id, status, exempted, *profile in sorted(spell_rows, key=lambda r: (r[0], r[1])):
-        segments[member_id].append(_Segment(start, stop, org_id, status, exempted))
-        if member_id not in profiles:
-            profiles[member_id] = dict(zip(PROFILE_FIELDS, profile, strict=True))
+    for row in sorted(spell_rows, key=itemgetter(0, 1)):  # (member, valid_from, valid_to, org, status, exempted, *profile)
+        member_id = row[0]
+        segs = segments.get(member_id)
+        if segs is None:
+            segs = segments[member_id] = []
+            profiles[member_id] = dict(zip(PROFILE_FIELDS, row[6:], strict=True))
+        segs.append(_Segment(row[1], row[2], row[3], row[4], row[5]))
     window: dict[int, list[tuple]] = defaultdict(list)
     rows = {row[6]: row for row in event_rows}
-    width = len(EVENT_FIELDS)
-    for row in sorted(rows.values(), key=lambda r: (r[0], r[2], r[6])):
-        window[row[0]].append(row[:width])
-        if row[0] not in profiles:
-            profiles[row[0]] = dict(zip(PROFILE_FIELDS, row[width:], strict=True))
+    for row in sorted(rows.values(), key=itemgetter(0, 2, 6)):
+        member_id = row[0]
+        events = window.get(member_id)
+        if events is None:
+            events = window[member_id] = []
+        events.append(row)
     return segments, window, profiles, value_rows
 
 
@@ -347,9 +356,9 @@ def _values(member_ids, date_to: date, as_of: datetime, *, current: bool, subque
     if subquery is not None:
         # ``subquery_rows``: the rows of this very query, fetched ahead (``_moving_fetch``).
         rows += (subquery_rows if subquery_rows is not None
-                 else list(query.filter(member_id__in=subquery).values_list(*VALUE_FIELDS)))
+                 else list(query.filter(member_id__in=subquery).values_list(*VALUE_FIELDS).order_by()))
     for chunk in _chunks(set(member_ids)):
-        rows += list(query.filter(member_id__in=chunk).values_list(*VALUE_FIELDS))
+        rows += list(query.filter(member_id__in=chunk).values_list(*VALUE_FIELDS).order_by())
     for member_id, attribute, valid_from, value, _pk in sorted(set(rows), key=lambda r: (r[0], r[1], r[2], r[4])):
         if attribute in BOOLEAN_ATTRIBUTES:
             value = value == "1"

@@ -154,7 +154,14 @@ class LineageScope:
 
     def ids_on(self, day: date) -> set[int]:
         """Every organisation inside R on ``day``, lineage included."""
-        return {org_id for org_id in self.candidates if self.contains(org_id, day)}
+        # ``contains`` for each candidate, with R's path looked up once: inside by the tree, else by lineage.
+        root_path = self.path_on(self.root.pk, day)
+        found = set()
+        for org_id in self.candidates:
+            path = self.path_on(org_id, day) if root_path else None
+            if (path and path.startswith(root_path)) or self.contains(org_id, day):
+                found.add(org_id)
+        return found
 
     def lineage_root(self, org_id: int, day: date) -> bool:
         """``org_id`` is R itself, or a predecessor merged (directly or through others) into R: its past is R's."""

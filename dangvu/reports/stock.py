@@ -22,12 +22,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 
 from django.db import connection, connections, transaction
 
 from dangvu.codes.data import AGE_BANDS
 from dangvu.members.models import (
     ACTIVE_STATUSES,
+    BOOLEAN_ATTRIBUTES,
     LedgerEvent,
     Member,
     MembershipSpell,
@@ -39,6 +41,14 @@ from dangvu.reports.scope import LineageScope
 
 VALUE_ATTRIBUTES = ("occupation", "general_education", "professional", "academic_title", "political_theory",
                     "is_business_owner", "is_youth_union_member", "has_foreign_spouse")
+# Dated values with a current column on ``Member`` (the latest value not voided, by valid_from then id, or
+# the field's default when there is none), which the members services keep in the same transaction as the
+# value (``member_set_value``, ``member_void_value``, ``member_admit_many``). For a member with no value of
+# these attributes valid after the day, that column *is* the value on the day; see ``StockQuery.stock_sql``.
+CURRENT_COLUMNS = ("occupation", "general_education", "professional", "political_theory", "is_business_owner",
+                   "is_youth_union_member", "has_foreign_spouse")
+# ``False`` turns the shortcut off (every value from the dated history): the tests compare both.
+CURRENT_VALUE_COLUMNS = True
 
 
 @dataclass(frozen=True)
@@ -174,13 +184,25 @@ class Tally:
             lambda: [0, 0]))
 
     def add_records(self, records, counts, means) -> Tally:
+        attrs = [record.attrs for record in records]
         for keys in counts:
             counter = self.counts[keys]
+            if not keys:
+                if attrs:
+                    counter[()] += len(attrs)
+                continue
+            try:
+                # Every record has the attributes (the usual case): counted by ``itemgetter``, without a
+                # Python call per record; a missing attribute counts as None, as ``attrs.get`` gives it.
+                found = Counter(map(itemgetter(*keys), attrs))
+            except KeyError:
+                counter.update(tuple(a.get(k) for k in keys) for a in attrs)
+                continue
             if len(keys) == 1:
-                (name,) = keys
-                counter.update((record.attrs.get(name),) for record in records)
+                for value, n in found.items():
+                    counter[(value,)] += n
             else:
-                counter.update(tuple(record.attrs.get(k) for k in keys) for record in records)
+                counter.update(found)
         for keys, value in means:
             sums = self.sums[(keys, value)]
             for record in records:
@@ -269,15 +291,38 @@ class StockQuery:
             params += [stamp, stamp]
         ctes = [f"base AS ({base})"]
         joins = ""
+        # The values read from Member's current columns (only when values are "known" by the void flag
+        # alone, as those columns are: the spells path) for the members without a later value.
+        columns = [a for a in values if a in CURRENT_COLUMNS] if self.current and CURRENT_VALUE_COLUMNS else []
         if values:
             known, known_params = self._known("mv")
-            ctes.append(
-                "vals AS (SELECT mv.member_id AS member_id, mv.attribute AS attribute, mv.value AS value, "
-                "ROW_NUMBER() OVER (PARTITION BY mv.member_id, mv.attribute ORDER BY mv.valid_from DESC, mv.id DESC) "
-                f"AS rn FROM {_t(MemberValue)} mv JOIN base b ON b.member_id = mv.member_id "
-                f"WHERE mv.attribute IN ({', '.join(repr(a) for a in values)}) AND mv.valid_from <= %s AND {known})")
-            params += [ops.adapt_datefield_value(day), *known_params]
+            day_param = ops.adapt_datefield_value(day)
+            window = ("SELECT mv.member_id AS member_id, mv.attribute AS attribute, mv.value AS value, "
+                      "ROW_NUMBER() OVER (PARTITION BY mv.member_id, mv.attribute ORDER BY mv.valid_from DESC, "
+                      f"mv.id DESC) AS rn FROM {_t(MemberValue)} mv JOIN {{members}} b ON b.member_id = mv.member_id "
+                      "WHERE mv.attribute IN ({attributes}) AND mv.valid_from <= %s AND " + known)
+            history = [a for a in values if a not in columns]
+            parts = []
+            if columns:
+                listed = ", ".join(repr(a) for a in columns)
+                # The stock's members with a value valid after the day: their current column is not the value
+                # on the day, so their values come from the dated history like the others'.
+                ctes.append(f"later AS (SELECT DISTINCT lv.member_id AS member_id FROM {_t(MemberValue)} lv "
+                            "JOIN base lb ON lb.member_id = lv.member_id "
+                            f"WHERE lv.attribute IN ({listed}) AND lv.valid_from > %s AND lv.voided_at IS NULL)")
+                params.append(day_param)
+                member = True
+                # A marker row per such member (``has_later`` below), so that one join to ``latest`` tells both.
+                parts.append("SELECT member_id, '_later' AS attribute, NULL AS value, 1 AS rn FROM later")
+                parts.append(window.format(members="later", attributes=listed))
+                params += [day_param, *known_params]
+            if history:
+                parts.append(window.format(members="base", attributes=", ".join(repr(a) for a in history)))
+                params += [day_param, *known_params]
+            ctes.append("vals AS (" + " UNION ALL ".join(parts) + ")")
             pivot = ", ".join(f"MAX(CASE WHEN attribute = '{a}' THEN value END) AS {a}" for a in values)
+            if columns:
+                pivot += ", MAX(CASE WHEN attribute = '_later' THEN 1 END) AS has_later"
             ctes.append(f"latest AS (SELECT member_id, {pivot} FROM vals WHERE rn = 1 GROUP BY member_id)")
             joins += " LEFT JOIN latest v ON v.member_id = base.member_id"
         if member:
@@ -289,6 +334,10 @@ class StockQuery:
             "age": self._age(day), "date_of_birth": "m.date_of_birth", "joined_on": "m.admitted_on",
             **{f"v_{a}": f"v.{a}" for a in values},
         }
+        for a in columns:
+            # The column as the dated value stores it ('1'/'0' for a flag).
+            column = (f"CASE WHEN m.{a} THEN '1' ELSE '0' END" if a in BOOLEAN_ATTRIBUTES else f"m.{a}")
+            raw_columns[f"v_{a}"] = f"CASE WHEN v.has_later IS NULL THEN {column} ELSE v.{a} END"
         raw_select = ", ".join(f"{raw_columns[raw]} AS {raw}" for raw in sorted(raw_needed))
         ctes.append("r AS (SELECT base.member_id AS member_id, base.organisation_id AS organisation_id"
                     + (", m.full_name AS label" if label else "") + (", " + raw_select if raw_select else "")
@@ -319,7 +368,15 @@ class StockQuery:
         grouped = sorted({k for keys in sets for k in keys})
         if connection.vendor == "postgresql" and 0 < len(grouped) <= 31:
             columns = ", ".join(f"a_{k}" for k in grouped)
-            sql = (f"{prefix} SELECT GROUPING({columns}), {columns}, {aggregates} FROM stock GROUP BY GROUPING SETS ("
+            # Two steps: the stock by its whole attribute tuple (a thousand or so tuples for tens of thousands
+            # of members: one hash table), then the grouping sets over those tuples, the counts and sums added up.
+            partial = ", ".join(["COUNT(*) AS n"] + [f"SUM(a_{v}) AS s_{v}, COUNT(a_{v}) AS c_{v}" for v in valued])
+            # (An empty stock still gives the row of the empty grouping set: its sums are NULL, its counts 0.)
+            totals = ", ".join(["CAST(COALESCE(SUM(n), 0) AS BIGINT)"]
+                               + [f"CAST(SUM(s_{v}) AS BIGINT), CAST(COALESCE(SUM(c_{v}), 0) AS BIGINT)"
+                                  for v in valued])
+            sql = (f"{prefix}, tuples AS (SELECT {columns}, {partial} FROM stock GROUP BY {columns}) "
+                   f"SELECT GROUPING({columns}), {columns}, {totals} FROM tuples GROUP BY GROUPING SETS ("
                    + ", ".join("(" + ", ".join(f"a_{k}" for k in keys) + ")" for keys in sets) + ")")
             by_mask = {sum(1 << (len(grouped) - 1 - i) for i, k in enumerate(grouped) if k not in keys): keys
                        for keys in sets}
@@ -368,11 +425,20 @@ class StockQuery:
     def _fetch(self, sql: str, params: list) -> list[tuple]:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # One statement over the whole stock: its cost estimate is far above jit_above_cost, and
-                # compiling it took longer (seconds) than running it. Only for this transaction.
-                cursor.execute("SET LOCAL jit = off")
-                # Its sorts and hashes (tens of thousands of rows) fit in memory rather than spilling to disk.
-                cursor.execute("SET LOCAL work_mem = '32MB'")
+                # Only for this transaction (``set_config(…, true)`` is ``SET LOCAL``), in one round trip:
+                # - jit off: the statement's cost estimate is far above jit_above_cost, and compiling it took
+                #   longer (seconds) than running it;
+                # - work_mem: its sorts and hashes (tens of thousands of rows) fit in memory rather than
+                #   spilling to disk;
+                # - hash_mem_multiplier: hash tables may take more than sorts: the first step of
+                #   ``tally_statement`` groups tens of thousands of rows into a thousand or so in a small hash
+                #   table, but its estimate (tens of thousands of groups) would otherwise make PostgreSQL sort
+                #   every row instead.
+                settings = [("jit", "off"), ("work_mem", "32MB")]
+                if connection.pg_version >= 130000:
+                    settings.append(("hash_mem_multiplier", "8"))
+                cursor.execute("SELECT " + ", ".join(f"set_config('{name}', '{value}', true)"
+                                                     for name, value in settings))
             cursor.execute(sql, params)
             return cursor.fetchall()
 

@@ -3,6 +3,7 @@ same run, and the run fails when they disagree (issue 5's performance criterion 
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -32,6 +33,8 @@ def test_engine_and_hand_written_sql_agree_on_a_generated_register():
     assert DisciplineCase.objects.exists()
     lines = [line for line in text.splitlines() if "hand-written SQL" in line]
     assert len(lines) == 2 and all(" 0 differ" in line for line in lines), text
+    # The stock and admissions breakdowns added to the hand-written SQL are compared too.
+    assert all(int(re.search(r"(\d+) figures compared", line).group(1)) > 150 for line in lines), text
     # Reused, not generated again, with --keep.
     again = StringIO()
     call_command("benchmark_report", "--keep", "--runs", "0", stdout=again)

@@ -11,7 +11,10 @@ Times ``engine.compute`` (every figure: membership, development, organisations, 
 with their drill-down populations and the checks; no comparison period, no narrative) for the whole
 committee and for one base organisation, and in the same run hand-written SQL computing, independently of
 the engine, the figure families listed in ``SQL`` (stocks, the occupation breakdown, admissions,
-recognitions, the flows out by kind, oversight lượt by actor and kind, discipline). The command fails when
+recognitions, the flows out by kind, oversight lượt by actor and kind, discipline; since the fourth session also
+the closing stock by status, sex, ethnicity, religion, education, profession and political theory, and the
+admissions by kind, sex, ethnicity and occupation). The first seven statements (54 figures, those of the first
+three sessions) are also timed on their own. The command fails when
 the engine and the hand-written SQL disagree on any of them. Each time is printed with the CPU time of the
 Python process and of the PostgreSQL backend and the machine's load average, since a shared machine
 inflates wall-clock times. The engine is timed twice per run: as it runs (on PostgreSQL outside a
@@ -118,7 +121,54 @@ SQL = {
                         AND os.valid_from <= c.decision_date
                         AND (os.valid_to IS NULL OR os.valid_to > c.decision_date - 1))
         GROUP BY 1""",
+    # Added in the fourth session: more of the engine's figures, from the same tables: the closing stock by
+    # status, sex, ethnicity, religion and three dated values (the latest of each member's values by DISTINCT ON,
+    # one pass for the three), and the admissions by kind, sex, ethnicity and occupation on the admission day.
+    "closing_profile": """
+        WITH s AS (
+          SELECT ms.member_id, ms.status FROM members_membershipspell ms {scope_to}
+          WHERE ms.status IN {active} AND ms.valid_from <= %(to)s AND (ms.valid_to IS NULL OR ms.valid_to > %(to)s)),
+        v AS (
+          SELECT DISTINCT ON (mv.member_id, mv.attribute) mv.member_id, mv.attribute, mv.value
+          FROM members_membervalue mv JOIN s ON s.member_id = mv.member_id
+          WHERE mv.attribute IN ('general_education', 'professional', 'political_theory')
+            AND mv.valid_from <= %(to)s AND mv.voided_at IS NULL
+          ORDER BY mv.member_id, mv.attribute, mv.valid_from DESC, mv.id DESC),
+        c AS (
+          SELECT s.status, m.gender, COALESCE(NULLIF(m.ethnicity, ''), 'unknown') AS ethnicity,
+                 COALESCE(NULLIF(m.religion, ''), 'unknown') AS religion,
+                 COALESCE(NULLIF(ge.value, ''), 'unknown') AS general_education,
+                 COALESCE(NULLIF(pr.value, ''), 'unknown') AS professional,
+                 COALESCE(NULLIF(pt.value, ''), 'unknown') AS political_theory
+          FROM s JOIN members_member m ON m.id = s.member_id
+          LEFT JOIN v ge ON ge.member_id = s.member_id AND ge.attribute = 'general_education'
+          LEFT JOIN v pr ON pr.member_id = s.member_id AND pr.attribute = 'professional'
+          LEFT JOIN v pt ON pt.member_id = s.member_id AND pt.attribute = 'political_theory')
+        SELECT 'members.closing.' || status, count(*) FROM c GROUP BY 1
+        UNION ALL SELECT 'members.closing.female', count(*) FROM c WHERE gender = 'female'
+        UNION ALL SELECT 'members.closing.ethnicity.' || ethnicity, count(*) FROM c GROUP BY 1
+        UNION ALL SELECT 'members.closing.religion.' || religion, count(*) FROM c GROUP BY 1
+        UNION ALL SELECT 'members.closing.general_education.' || general_education, count(*) FROM c GROUP BY 1
+        UNION ALL SELECT 'members.closing.professional.' || professional, count(*) FROM c GROUP BY 1
+        UNION ALL SELECT 'members.closing.political_theory.' || political_theory, count(*) FROM c GROUP BY 1""",
+    "admissions_profile": """
+        WITH a AS (
+          SELECT e.kind, m.gender, COALESCE(NULLIF(m.ethnicity, ''), 'unknown') AS ethnicity,
+                 COALESCE(NULLIF(oc.value, ''), 'unknown') AS occupation
+          FROM members_ledgerevent e {scope_event} JOIN members_member m ON m.id = e.member_id
+          LEFT JOIN LATERAL (SELECT value FROM members_membervalue mv WHERE mv.member_id = e.member_id
+               AND mv.attribute = 'occupation' AND mv.valid_from <= e.effective_date AND mv.voided_at IS NULL
+               ORDER BY mv.valid_from DESC, mv.id DESC LIMIT 1) oc ON true
+          WHERE e.voided_at IS NULL AND e.kind IN ('admission', 'readmission')
+            AND e.effective_date BETWEEN %(from)s AND %(to)s)
+        SELECT 'admissions.readmitted', count(*) FROM a WHERE kind = 'readmission'
+        UNION ALL SELECT 'admissions.female', count(*) FROM a WHERE gender = 'female'
+        UNION ALL SELECT 'admissions.ethnicity.' || ethnicity, count(*) FROM a GROUP BY 1
+        UNION ALL SELECT 'admissions.occupation.' || occupation, count(*) FROM a GROUP BY 1""",
 }
+# The statements of the first three sessions (54 figures), timed on their own as well.
+FIRST_SQL = ("stock", "occupation", "admissions", "recognitions", "losses", "oversight", "discipline")
+assert tuple(SQL)[:len(FIRST_SQL)] == FIRST_SQL
 
 
 def _sql(name: str) -> str:
@@ -199,6 +249,7 @@ class Command(BaseCommand):
             root = Organisation.objects.get(pk=pk)
             load_before = os.getloadavg()
             engine_times, engine_cpu, inline_times, inline_cpu, sql_times, sql_cpu = [], [], [], [], [], []
+            first_times, first_cpu = [], []
             for _ in range(options["runs"]):
                 # As the engine runs: some reads in threads on connections of their own (reports.stock.run_aside),
                 # whose backends' CPU this connection cannot see; then all in line, whose CPU is all measured.
@@ -225,6 +276,9 @@ class Command(BaseCommand):
                     for name in SQL:
                         cursor.execute(_sql(name), params)
                         sql_values.update(cursor.fetchall())
+                        if name == FIRST_SQL[-1]:
+                            first_times.append(time.perf_counter() - started)
+                            first_cpu.append((time.process_time() - process, (_backend_cpu() or 0) - (backend or 0)))
                 sql_times.append(time.perf_counter() - started)
                 sql_cpu.append((time.process_time() - process, (_backend_cpu() or 0) - (backend or 0)))
             load_after = os.getloadavg()
@@ -243,7 +297,8 @@ class Command(BaseCommand):
 
             log(f"{label} ({root.code}): engine {summary(engine_times, engine_cpu)}; "
                 f"engine in line (no threads) {summary(inline_times, inline_cpu)}; "
-                f"hand-written SQL {summary(sql_times, sql_cpu)}; "
+                f"hand-written SQL {summary(sql_times, sql_cpu)} (its first 54 figures alone, as before: "
+                f"{summary(first_times, first_cpu)}); "
                 f"{len(checked)} figures compared, {len(wrong)} differ; closing {report.figures['members.closing']}, "
                 f"opening {report.figures['members.opening']}, admissions {report.figures['admissions.total']}, "
                 f"discipline {report.figures['discipline.members.total']}; method {report.method}, "
@@ -264,4 +319,11 @@ def _compared_ids() -> set[str]:
     ids |= {f"oversight.{actor}.{group}.{subject}" for actor in ACTORS for group in ("inspection", "supervision")
             for subject in ("orgs", "members")}
     ids |= {f"discipline.members.{form}" for form in ("reprimand", "warning", "dismissal", "expulsion")}
+    ids |= {"members.closing.official", "members.closing.probationary", "members.closing.female",
+            "admissions.readmitted", "admissions.female"}
+    ids |= {f"members.closing.{attribute}.{code}" for attribute in ("ethnicity", "religion", "general_education",
+                                                                    "professional", "political_theory")
+            for code, _label in LISTS[attribute]}
+    ids |= {f"admissions.{attribute}.{code}" for attribute in ("ethnicity", "occupation")
+            for code, _label in LISTS[attribute]}
     return ids
