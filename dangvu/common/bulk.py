@@ -74,7 +74,9 @@ def _prepare(field):
     return lambda obj: field.get_db_prep_save(field.pre_save(obj, add=True), connection)
 
 
-def bulk_insert(model, objs: list, *, batch_size: int = 1000) -> list:
+def bulk_insert(model, objs: list, *, batch_size: int = 1000, json_texts: dict[str, list[str]] | None = None) -> list:
+    """``json_texts`` (PostgreSQL only): for a JSON field's attname, the JSON text of each object's value, in
+    list order, already serialised by the caller (any valid JSON text of the same value: the column is jsonb)."""
     if not objs:
         return objs
     if connection.vendor != "postgresql":
@@ -95,6 +97,11 @@ def bulk_insert(model, objs: list, *, batch_size: int = 1000) -> list:
         special = [f for f in fields if f not in simple]
         # JSON fields as text (COPY in text format: PostgreSQL parses it for the jsonb column).
         prepare = [_prepare(f) for f in special]
+        for name, texts in (json_texts or {}).items():
+            index = next(i for i, f in enumerate(special) if f.attname == name and f.get_internal_type() == "JSONField")
+            if len(texts) != len(objs):
+                raise ValueError(f"json_texts[{name!r}]: {len(texts)} texts for {len(objs)} objects")
+            prepare[index] = lambda _obj, text=iter(texts).__next__: text()  # objects and texts in step
         columns = ", ".join(quote(f.column) for f in (pk, *simple, *special))
         read = attrgetter(*[f.attname for f in simple]) if len(simple) > 1 else (
             (lambda obj: (getattr(obj, simple[0].attname),)) if simple else (lambda obj: ()))
