@@ -59,6 +59,17 @@ def _rank(char: str) -> str:
     return f"{_LETTER_RANK.get(char, 99):02d}"
 
 
+class _Ranks(dict):
+    """``_rank`` of each character, computed once per character met."""
+
+    def __missing__(self, char: str) -> str:
+        value = self[char] = _rank(char)
+        return value
+
+
+_RANKS = _Ranks()
+
+
 @lru_cache(maxsize=100_000)  # pure; names repeat their words (imports sort 100 000 names at once)
 def _word_key(word: str) -> tuple[str, str]:
     chars: list[str] = []  # base letters, with breve/circumflex/horn composed in
@@ -75,7 +86,8 @@ def _word_key(word: str) -> tuple[str, str]:
             continue
         chars.append(cluster)
         tones.append("0")
-    return "".join(_rank(char) for char in chars), "".join(tones)
+    ranks = _RANKS
+    return "".join([ranks[char] for char in chars]), "".join(tones)
 
 
 def vietnamese_sort_key(text: str | None) -> str:

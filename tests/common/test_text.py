@@ -132,6 +132,13 @@ def test_fast_paths_of_clean_and_search_key_give_the_reference_results():
         assert type(clean(text)) is str
         assert search_key(text) == _reference_search_key(text), repr(text)
 
+    from dangvu.common import text as module
+
+    for text in samples:
+        person_sort_key(text)
+    # the memoised character ranks are the ranks ``_rank`` gives
+    assert len(module._RANKS) > 20 and all(module._RANKS[c] == module._rank(c) for c in list(module._RANKS))
+
     class Label(str):
         pass
 
