@@ -5,9 +5,10 @@ their ids either way, in list order, and the rows are part of the caller's trans
 from __future__ import annotations
 
 import json
+import threading
 from operator import attrgetter
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models.base import ModelState
 
 
@@ -66,54 +67,130 @@ def _json_text(field):
     return dump
 
 
-def _prepare(field):
+def _prepare(field, conn):
     """The COPY value of a JSON or auto_now field of an object."""
     if field.get_internal_type() == "JSONField":
         dump, attname = _json_text(field), field.attname
         return lambda obj: dump(getattr(obj, attname))
-    return lambda obj: field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, add=True), conn)
 
 
-def bulk_insert(model, objs: list, *, batch_size: int = 1000) -> list:
-    if not objs:
-        return objs
-    if connection.vendor != "postgresql":
-        return model._default_manager.bulk_create(objs, batch_size=batch_size)
+def reserve_ids(model, objs: list) -> list:
+    """PostgreSQL: reserve ids for ``objs`` from the table's sequence and give them to the objects, in list
+    order (ascending). The rows are not written: ``copy_rows`` does that."""
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+        sequence = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(objs)])
+        ids = sorted(row[0] for row in cursor.fetchall())
+    pk_name = meta.pk.attname
+    for obj, new_id in zip(objs, ids, strict=True):
+        setattr(obj, pk_name, new_id)
+    return objs
+
+
+def _copy_job(model, objs: list, json_texts: dict[str, list[str]] | None = None):
+    """(COPY statement, row generator) for objects whose ids are set; built with this thread's connection so
+    that the generator itself needs no Django connection (it may run in another thread)."""
     meta = model._meta
     pk = meta.pk
     fields = [f for f in meta.concrete_fields if f is not pk]
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, pk.column])
-        sequence = cursor.fetchone()[0]
-        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(objs)])
-        ids = sorted(row[0] for row in cursor.fetchall())
-        # Plain fields read with one attrgetter call per object (C); JSON and auto_now fields prepared by Django.
-        # Choice enums (TextChoices are str subclasses) are dumped as their str value by psycopg.
-        simple = [f for f in fields if f.get_internal_type() != "JSONField" and not getattr(f, "auto_now", False)
-                  and not getattr(f, "auto_now_add", False)]
-        special = [f for f in fields if f not in simple]
-        # JSON fields as text (COPY in text format: PostgreSQL parses it for the jsonb column).
-        prepare = [_prepare(f) for f in special]
-        columns = ", ".join(quote(f.column) for f in (pk, *simple, *special))
-        read = attrgetter(*[f.attname for f in simple]) if len(simple) > 1 else (
-            (lambda obj: (getattr(obj, simple[0].attname),)) if simple else (lambda obj: ()))
-        pk_name = pk.attname
-        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            write = copy.write_row
-            for obj, new_id in zip(objs, ids, strict=True):
-                setattr(obj, pk_name, new_id)
-                if special:
-                    write((new_id, *read(obj), *[prep(obj) for prep in prepare]))
-                else:
-                    write((new_id, *read(obj)))
+    # Plain fields read with one attrgetter call per object (C); JSON and auto_now fields prepared by Django.
+    # Choice enums (TextChoices are str subclasses) are dumped as their str value by psycopg.
+    simple = [f for f in fields if f.get_internal_type() != "JSONField" and not getattr(f, "auto_now", False)
+              and not getattr(f, "auto_now_add", False)]
+    special = [f for f in fields if f not in simple]
+    # JSON fields as text (COPY in text format: PostgreSQL parses it for the jsonb column).
+    conn = connections[connection.alias]  # this thread's wrapper itself, not the per-thread proxy
+    prepare = [_prepare(f, conn) for f in special]
+    for name, texts in (json_texts or {}).items():
+        index = next(i for i, f in enumerate(special) if f.attname == name and f.get_internal_type() == "JSONField")
+        if len(texts) != len(objs):
+            raise ValueError(f"json_texts[{name!r}]: {len(texts)} texts for {len(objs)} objects")
+        prepare[index] = lambda _obj, text=iter(texts).__next__: text()  # objects and texts in step
+    columns = ", ".join(quote(f.column) for f in (pk, *simple, *special))
+    read = attrgetter(pk.attname, *[f.attname for f in simple]) if simple else (lambda obj: (getattr(obj, pk.attname),))
+
+    def rows():
+        if special:
+            for obj in objs:
+                yield (*read(obj), *[prep(obj) for prep in prepare])
+        else:
+            for obj in objs:
+                yield read(obj)
+
+    return f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", rows
+
+
+def _copy(cursor, statement: str, rows) -> None:
+    with cursor.copy(statement) as copy:
+        write = copy.write_row
+        for row in rows():
+            write(row)
+
+
+def _mark_saved(objs: list) -> None:
     alias = connection.alias
     for obj in objs:
         state = obj._state
         state.adding = False
         state.db = alias
+
+
+def bulk_insert(model, objs: list, *, batch_size: int = 1000, json_texts: dict[str, list[str]] | None = None) -> list:
+    """``json_texts`` (PostgreSQL only): for a JSON field's attname, the JSON text of each object's value, in
+    list order, already serialised by the caller (any valid JSON text of the same value: the column is jsonb)."""
+    if not objs:
+        return objs
+    if connection.vendor != "postgresql":
+        return model._default_manager.bulk_create(objs, batch_size=batch_size)
+    reserve_ids(model, objs)
+    statement, rows = _copy_job(model, objs, json_texts)
+    with connection.cursor() as cursor:
+        _copy(cursor.cursor, statement, rows)  # the psycopg cursor under Django's wrapper
+    _mark_saved(objs)
     return objs
+
+
+def copy_meanwhile(jobs: list[tuple[type, list]]):
+    """Start writing ``jobs`` — (model, objects with ids from ``reserve_ids``) — with COPY in a worker thread on
+    this thread's PostgreSQL connection, inside the caller's transaction, and return ``wait()``, which the caller
+    MUST call (before its transaction or savepoint ends): it waits for the writes and raises their error, as
+    Django's exception, if any. Meanwhile the caller may compute; a query it makes waits for the worker
+    (psycopg's connection lock serialises every operation on the connection).
+
+    The foreign keys of these rows are checked at the end of each COPY (``SET CONSTRAINTS ALL IMMEDIATE``, then
+    back to ``DEFERRED``, Django's mode) instead of at COMMIT: the same checks, done while the caller computes
+    instead of after it. A failure rolls back with the caller's savepoint, which restores the mode."""
+    jobs = [(model, objs) for model, objs in jobs if objs]
+    prepared = [_copy_job(model, objs) for model, objs in jobs]
+    raw = connection.connection
+    failure: list[BaseException] = []
+
+    def run():
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                for statement, rows in prepared:
+                    _copy(cursor, statement, rows)
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        except BaseException as exc:  # re-raised in the caller's thread by wait()
+            failure.append(exc)
+
+    worker = threading.Thread(target=run, name="dangvu-bulk-copy", daemon=True)
+    worker.start()
+
+    def wait() -> None:
+        worker.join()
+        if failure:
+            with connection.wrap_database_errors:
+                raise failure[0]
+        for _model, objs in jobs:
+            _mark_saved(objs)
+
+    return wait
 
 
 def bulk_insert_values(model, attnames: list[str], rows: list[tuple]) -> int:

@@ -13,6 +13,11 @@ def clean(text: str | None) -> str:
     """NFC, trimmed, inner whitespace folded: the same name typed two ways becomes one name."""
     if not text:
         return ""
+    # Already clean (most cells of a file, most names): a plain str in NFC whose only whitespace is single
+    # inner spaces (``isprintable`` is false for every other whitespace character) comes back unchanged.
+    if (type(text) is str and text.isprintable() and text[0] != " " and text[-1] != " " and "  " not in text
+            and (text.isascii() or unicodedata.is_normalized("NFC", text))):
+        return text
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
@@ -20,10 +25,21 @@ def clean(text: str | None) -> str:
 _ETH = str.maketrans({"ð": "đ"})
 
 
+class _DropCombining(dict):
+    """A ``str.translate`` table that deletes combining characters, filled in as characters are met."""
+
+    def __missing__(self, code: int):
+        value = self[code] = None if unicodedata.combining(chr(code)) else code
+        return value
+
+
+_DROP_COMBINING = _DropCombining()
+
+
 def search_key(text: str | None) -> str:
     """Lower case without diacritics ("Nguyễn Văn Ân" -> "nguyen van an"); đ counts as d."""
     decomposed = unicodedata.normalize("NFD", clean(text).lower().translate(_ETH).replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return decomposed if decomposed.isascii() else decomposed.translate(_DROP_COMBINING)
 
 
 # Vietnamese alphabet order; letters with a vowel mark or a stroke are letters of their own.
@@ -43,6 +59,17 @@ def _rank(char: str) -> str:
     return f"{_LETTER_RANK.get(char, 99):02d}"
 
 
+class _Ranks(dict):
+    """``_rank`` of each character, computed once per character met."""
+
+    def __missing__(self, char: str) -> str:
+        value = self[char] = _rank(char)
+        return value
+
+
+_RANKS = _Ranks()
+
+
 @lru_cache(maxsize=100_000)  # pure; names repeat their words (imports sort 100 000 names at once)
 def _word_key(word: str) -> tuple[str, str]:
     chars: list[str] = []  # base letters, with breve/circumflex/horn composed in
@@ -59,7 +86,8 @@ def _word_key(word: str) -> tuple[str, str]:
             continue
         chars.append(cluster)
         tones.append("0")
-    return "".join(_rank(char) for char in chars), "".join(tones)
+    ranks = _RANKS
+    return "".join([ranks[char] for char in chars]), "".join(tones)
 
 
 def vietnamese_sort_key(text: str | None) -> str:

@@ -21,7 +21,7 @@ from dangvu.common.bulk import bulk_insert_values
 from dangvu.common.text import clean, search_key
 from dangvu.imports import parsing
 from dangvu.imports.engine import Context, Issue, RowResult
-from dangvu.imports.models import ImportRow
+from dangvu.imports.models import RECORDS, ImportRow
 from dangvu.members.models import (
     ACTIVE_STATUSES,
     EventKind,
@@ -396,7 +396,8 @@ class MemberKind(Kind):
 
     def apply_many(self, ctx, items):
         """New members through ``member_admit_many``: the same rules and records as ``_apply_new``, one
-        query per kind of record instead of dozens per row. Provenance is written at once (same transaction)."""
+        query per kind of record instead of dozens per row. Provenance is written at once (same transaction): one
+        row per member, listing its events and values (``dangvu.imports.models.RECORDS``)."""
         by_row = {result.row: result for result, _row in items}
         try:
             members = member_admit_many(actor=ctx.user, rows=[self._admit_row(ctx, r, row) for r, row in items])
@@ -404,13 +405,13 @@ class MemberKind(Kind):
             return [(by_row[key], violation) for key, violation in refused.errors]
         from django.contrib.contenttypes.models import ContentType
 
-        types = {model: ContentType.objects.get_for_model(model).pk for model in (Member, LedgerEvent, MemberValue)}
-        if not ctx.dry_run:  # plain tuples, no model instances: 7 rows per member on a large file
-            batch_id, created = ctx.batch.pk, str(CREATED)
+        if not ctx.dry_run:  # one provenance row per new member, naming the events and values written with it
+            batch_id, created, member_type = ctx.batch.pk, str(CREATED), ContentType.objects.get_for_model(Member).pk
             bulk_insert_values(ImportRow, ["batch_id", "row_number", "content_type_id", "object_id", "action", "before"],
-                               [(batch_id, result.row, types[type(obj)], obj.pk, created, {})
-                                for (result, _row), member in zip(items, members, strict=True)
-                                for obj in (member, *member.created_records)])
+                               [(batch_id, result.row, member_type, member.pk, created,
+                                 {RECORDS: {"ledgerevent": [event.pk for event in member.created_events],
+                                            "membervalue": [item.pk for item in member.created_values]}})
+                                for (result, _row), member in zip(items, members, strict=True)])
         return []
 
     def _apply_update(self, ctx, result, row):

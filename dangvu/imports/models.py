@@ -3,6 +3,11 @@
 An ``ImportBatch`` is one uploaded file (kept, so that a preview can be committed later and the
 background worker can read it); ``ImportRow`` links each record the batch wrote (member, ledger event,
 dated value, organisation …) to the row of the file it came from.
+
+A new member written by the members' bulk path has ONE provenance row (the member, ``CREATED``) whose
+``before`` lists the ledger events and dated values written with it: ``{"records": {"ledgerevent": [ids],
+"membervalue": [ids]}}`` (``RECORDS``); rollback reads those ids as if each had its own row
+(``dangvu.imports.services.written_ids``). Every other record the batch writes has a row of its own.
 """
 
 from __future__ import annotations
@@ -64,6 +69,9 @@ class ImportBatch(models.Model):
         return f"Lô {self.pk}: {self.file_name}"
 
 
+RECORDS = "records"  # key of ``ImportRow.before``: {model name: [ids]} of the records written with a new member
+
+
 class ImportRow(models.Model):
     """Provenance: record ``object_id`` of ``content_type`` was written by ``batch`` from ``row_number``."""
 
@@ -76,7 +84,8 @@ class ImportRow(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     action = models.CharField(max_length=10, choices=Action.choices)
-    before = models.JSONField(default=dict, blank=True)  # profile fields before an update (for rollback)
+    # For rollback: profile fields before an update, or (new members) the records written with it (``RECORDS``).
+    before = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = "nguồn gốc bản ghi nhập"

@@ -165,6 +165,124 @@ def _sheet_rows(stream):
         yield None, [], refs
 
 
+def _convert_rows(stream, shared: list[str], date_styles: set[int], epoch: datetime):
+    """The rows of a worksheet's XML (or of a part of it made by ``_split_sheet``) as cell values, with the
+    merged ranges it lists and its width."""
+    rows: list[tuple[int, list]] = []
+    merged: list[tuple[int, int, int, int]] = []
+    width = 0
+    next_row = 1
+    for row_number, raw_cells, merge_refs in _sheet_rows(stream):
+        if merge_refs:
+            from openpyxl.utils.cell import range_boundaries
+
+            merged.extend(range_boundaries(ref) for ref in merge_refs)
+            continue
+        number = int(row_number or next_row)
+        next_row = number + 1
+        cells: list = []
+        for ref, kind, style, raw, formula, inline in raw_cells:
+            if ref:
+                column = _column_number(_CELL_REF.match(ref).group(1))
+            else:
+                column = len(cells) + 1
+            if column > len(cells) + 1:
+                cells.extend([None] * (column - 1 - len(cells)))
+            if formula is not None:
+                value = Formula("=" + formula)
+            elif kind == "s":
+                value = shared[int(raw)] if raw is not None else None
+            elif kind == "inlineStr":
+                value = inline
+            elif raw is None:
+                value = None
+            elif kind in ("str", "e"):
+                value = raw
+            elif kind == "b":
+                value = raw == "1"
+            elif kind == "d":
+                value = datetime.fromisoformat(raw.replace("Z", ""))
+            else:
+                number_value = float(raw)
+                if style and int(style) in date_styles:
+                    value = epoch + timedelta(days=number_value)
+                    if epoch.year == 1899 and number_value < 61:
+                        value += timedelta(days=1)  # Excel's 29/02/1900
+                elif number_value.is_integer() and "." not in raw and "E" not in raw.upper():
+                    value = int(number_value)
+                else:
+                    value = number_value
+            if isinstance(value, str) and not isinstance(value, Formula) and value.startswith("="):
+                value = Formula(value)
+            cells.append(value)
+        width = max(width, len(cells))
+        rows.append((number, cells))
+    return rows, merged, width
+
+
+# A worksheet whose XML is larger than this is read in two halves, the second in another process (the
+# machine's second core), when it is plain: UTF-8, default namespace, no DOCTYPE, comments or CDATA, the
+# second half starting at a <row r="…"> tag. The halves are whole rows inside the same root and sheetData
+# tags, so each reads as the whole sheet would; any failure of the other process reads it here instead.
+SPLIT_SHEET_BYTES = 8 << 20
+_ROW_START = re.compile(rb'<row r="\d+"')
+
+
+def _split_sheet(archive: zipfile.ZipFile, path: str) -> tuple[bytes, bytes] | None:
+    info = archive.getinfo(path)
+    if info.file_size <= SPLIT_SHEET_BYTES:
+        return None
+    xml = archive.read(path)
+    head = xml[:4096]
+    declaration = re.match(rb'(\xef\xbb\xbf)?<\?xml[^>]*\?>\s*', head)
+    if declaration and not re.search(rb'encoding="utf-8"', declaration.group(0), re.IGNORECASE) \
+            and b"encoding=" in declaration.group(0):
+        return None
+    root = re.match(rb'(?:\xef\xbb\xbf)?(?:<\?xml[^>]*\?>\s*)?(<worksheet\s[^>]*>)', xml)
+    data = xml.find(b"<sheetData>")
+    if root is None or data < 0 or b"<!DOCTYPE" in xml or b"<!--" in xml or b"<![CDATA[" in xml:
+        return None
+    end = xml.find(b"</sheetData>", data)
+    middle = _ROW_START.search(xml, max(len(xml) // 2, data))
+    if end < 0 or middle is None or middle.start() >= end:
+        return None
+    return (xml[:middle.start()] + b"</sheetData></worksheet>",
+            root.group(1) + b"<sheetData>" + xml[middle.start():])
+
+
+def _convert_part(xml: bytes, shared: list[str], date_styles: set[int], epoch: datetime):
+    return _convert_rows(io.BytesIO(xml), shared, date_styles, epoch)
+
+
+def _convert_in_two(halves: tuple[bytes, bytes], shared: list[str], date_styles: set[int], epoch: datetime):
+    """``_convert_rows`` of the whole sheet, from its two halves: the second read by a child process while
+    this one reads the first."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    first, second = halves
+    pool = None
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        future = pool.submit(_convert_part, second, shared, date_styles, epoch)
+    except Exception:  # no child process here: read both halves in this one
+        future = None
+    try:
+        rows, merged, width = _convert_part(first, shared, date_styles, epoch)
+        try:
+            later = future.result() if future is not None else None
+        except Exception:
+            later = None
+        if later is None:
+            later = _convert_part(second, shared, date_styles, epoch)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    rows.extend(later[0])
+    return rows, merged + later[1], max(width, later[2])
+
+
+
 def _read_xlsx_fast(content: bytes) -> Sheet:
     import posixpath
 
@@ -203,57 +321,12 @@ def _read_xlsx_fast(content: bytes) -> Sheet:
                 fmt = int(xf.get("numFmtId", 0))
                 if fmt in _BUILTIN_DATE_FORMATS or (fmt in custom and _is_date_format(custom[fmt])):
                     date_styles.add(index)
-        rows: list[tuple[int, list]] = []
-        merged: list[tuple[int, int, int, int]] = []
-        width = 0
-        next_row = 1
-        stream = archive.open(path)
-        for row_number, raw_cells, merge_refs in _sheet_rows(stream):
-            if merge_refs:
-                from openpyxl.utils.cell import range_boundaries
-
-                merged.extend(range_boundaries(ref) for ref in merge_refs)
-                continue
-            number = int(row_number or next_row)
-            next_row = number + 1
-            cells: list = []
-            for ref, kind, style, raw, formula, inline in raw_cells:
-                if ref:
-                    column = _column_number(_CELL_REF.match(ref).group(1))
-                else:
-                    column = len(cells) + 1
-                if column > len(cells) + 1:
-                    cells.extend([None] * (column - 1 - len(cells)))
-                if formula is not None:
-                    value = Formula("=" + formula)
-                elif kind == "s":
-                    value = shared[int(raw)] if raw is not None else None
-                elif kind == "inlineStr":
-                    value = inline
-                elif raw is None:
-                    value = None
-                elif kind in ("str", "e"):
-                    value = raw
-                elif kind == "b":
-                    value = raw == "1"
-                elif kind == "d":
-                    value = datetime.fromisoformat(raw.replace("Z", ""))
-                else:
-                    number_value = float(raw)
-                    if style and int(style) in date_styles:
-                        value = epoch + timedelta(days=number_value)
-                        if epoch.year == 1899 and number_value < 61:
-                            value += timedelta(days=1)  # Excel's 29/02/1900
-                    elif number_value.is_integer() and "." not in raw and "E" not in raw.upper():
-                        value = int(number_value)
-                    else:
-                        value = number_value
-                if isinstance(value, str) and not isinstance(value, Formula) and value.startswith("="):
-                    value = Formula(value)
-                cells.append(value)
-            width = max(width, len(cells))
-            rows.append((number, cells))
-        stream.close()
+        halves = _split_sheet(archive, path)
+        if halves is None:
+            with archive.open(path) as stream:
+                rows, merged, width = _convert_rows(stream, shared, date_styles, epoch)
+    if halves is not None:
+        rows, merged, width = _convert_in_two(halves, shared, date_styles, epoch)
     covered: dict[tuple[int, int], tuple[int, int]] = {}
     for min_col, min_row, max_col, max_row in sorted(set(merged)):
         width = max(width, max_col)

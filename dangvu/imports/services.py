@@ -25,7 +25,7 @@ from dangvu.audit.models import AuditAction
 from dangvu.audit.services import audit_record
 from dangvu.common.text import clean
 from dangvu.imports import engine
-from dangvu.imports.models import BatchStatus, ImportBatch, ImportKind, ImportRow
+from dangvu.imports.models import RECORDS, BatchStatus, ImportBatch, ImportKind, ImportRow
 from dangvu.members.models import LedgerEvent, Member, MemberValue, ValueAttribute
 from dangvu.members.services import member_update_profile, member_void_event, member_void_value
 from dangvu.organisations.models import Organisation
@@ -138,6 +138,18 @@ def _provenance(batch: ImportBatch, model) -> list[ImportRow]:
     return list(batch.rows.filter(content_type=ContentType.objects.get_for_model(model)).order_by("-id"))
 
 
+def written_ids(batch: ImportBatch, model) -> list[int]:
+    """The ids of the ``model`` records the batch wrote, newest first: those with a provenance row of their own
+    and those listed (``RECORDS``) on the row of a new member of the members' bulk path."""
+    ids = {row.object_id for row in _provenance(batch, model)}
+    name = model._meta.model_name
+    listed = batch.rows.filter(content_type=ContentType.objects.get_for_model(Member),
+                               action=ImportRow.Action.CREATED).values_list("before", flat=True)
+    for before in listed.iterator(chunk_size=2000):
+        ids.update((before or {}).get(RECORDS, {}).get(name, ()))
+    return sorted(ids, reverse=True)
+
+
 def rollback_blockers(batch: ImportBatch) -> list[str]:
     """What recorded later depends on the batch (empty: it may be rolled back)."""
     if batch.status != BatchStatus.COMMITTED:
@@ -148,8 +160,8 @@ def rollback_blockers(batch: ImportBatch) -> list[str]:
         return _kind_blockers(batch)
     blockers = []
     member_ids = {r.object_id for r in _provenance(batch, Member)}
-    event_ids = {r.object_id for r in _provenance(batch, LedgerEvent)}
-    value_ids = {r.object_id for r in _provenance(batch, MemberValue)}
+    event_ids = set(written_ids(batch, LedgerEvent))
+    value_ids = set(written_ids(batch, MemberValue))
     member_ids |= set(LedgerEvent.objects.filter(pk__in=event_ids).values_list("member_id", flat=True))
     member_ids |= set(MemberValue.objects.filter(pk__in=value_ids).values_list("member_id", flat=True))
     names = dict(Member.objects.filter(pk__in=member_ids).values_list("pk", "full_name"))
@@ -221,12 +233,12 @@ def batch_rollback(batch: ImportBatch, *, user, reason: str) -> ImportBatch:
             organisation_void_founding(actor=user, organisation=Organisation.objects.get(pk=row.object_id),
                                        reason=why)
         _rollback_kind(batch, user=user, reason=why)
-        for row in _provenance(batch, LedgerEvent):
-            event = LedgerEvent.objects.select_related("member").get(pk=row.object_id)
+        for event_id in written_ids(batch, LedgerEvent):  # newest first: a recognition before its admission
+            event = LedgerEvent.objects.select_related("member").get(pk=event_id)
             if event.voided_at is None:
                 member_void_event(actor=user, event=event, reason=why)
-        for row in _provenance(batch, MemberValue):  # the previous value (if any) applies again
-            item = MemberValue.objects.select_related("member").get(pk=row.object_id)
+        for value_id in written_ids(batch, MemberValue):  # the previous value (if any) applies again
+            item = MemberValue.objects.select_related("member").get(pk=value_id)
             if item.voided_at is None:
                 member_void_value(actor=user, item=item, reason=why)
         for row in _provenance(batch, Member):

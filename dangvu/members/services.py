@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from dangvu.audit.models import AuditAction
 from dangvu.audit.services import audit_record, audit_record_many
-from dangvu.common.bulk import bulk_insert, instance_factory
+from dangvu.common.bulk import bulk_insert, copy_meanwhile, instance_factory, reserve_ids
 from dangvu.common.text import clean, person_sort_key, search_key
 from dangvu.members.ledger import replay
 from dangvu.members.models import (
@@ -449,9 +449,13 @@ def member_admit_many(*, actor, rows: list[AdmitRow]) -> list[Member]:
         raise MemberRowsRefused(errors)
 
     members = [plan[0] for plan in planned]
-    bulk_insert(Member, members)  # COPY on PostgreSQL
+    concurrent = connection.vendor == "postgresql"
+    if concurrent:
+        reserve_ids(Member, members)  # written below, with the events, values and spells
+    else:
+        bulk_insert(Member, members)
     make_spell = instance_factory(MembershipSpell)
-    events, values, spells, audits = [], [], [], []
+    events, values, spells = [], [], []
     for member, member_events, member_values, result in planned:
         member_id = member.pk
         for item in (*member_events, *member_values):
@@ -466,23 +470,37 @@ def member_admit_many(*, actor, rows: list[AdmitRow]) -> list[Member]:
                         "is_exempted": spell.state.is_exempted, "is_suspended": spell.state.is_suspended,
                         "valid_from": spell.valid_from, "valid_to": spell.valid_to}, {"member": member})
             for spell in result.spells())
-    bulk_insert(LedgerEvent, events)
-    bulk_insert(MemberValue, values)
-    bulk_insert(MembershipSpell, spells)
-    for (member, member_events, member_values, _result), row in zip(planned, rows, strict=True):
         admission, *later = member_events
         member.created_events = member_events
         member.created_values = member_values
         member.created_records = [admission, *member_values, *later]
-        audits.append({
-            "actor": actor, "action": AuditAction.CREATE, "event_type": "bulk_admission", "target": member,
-            "organisation": row.organisation, "reason": clean(row.reason),
-            "new": {**_mask(_profile_snapshot(member)),
-                    "events": [_event_snapshot(event) for event in member_events],
-                    "values": [{"attribute": item.attribute, "value": item.value, "valid_from": item.valid_from}
-                               for item in member_values]},
-        })
-    audit_record_many(audits)
+    records = [(LedgerEvent, events), (MemberValue, values), (MembershipSpell, spells)]
+    if concurrent:
+        # PostgreSQL: the members, events, values and spells are written (COPY, their keys checked) in a worker
+        # thread on this connection while the audit rows are built here (``copy_meanwhile``).
+        for model, objs in records:
+            reserve_ids(model, objs)
+        records = [(Member, members), *records]
+
+        def meanwhile():
+            return copy_meanwhile(records)
+    else:
+        for model, objs in records:
+            bulk_insert(model, objs)
+        meanwhile = None
+
+    def audits():
+        for (member, member_events, member_values, _result), row in zip(planned, rows, strict=True):
+            yield {
+                "actor": actor, "action": AuditAction.CREATE, "event_type": "bulk_admission", "target": member,
+                "organisation": row.organisation, "reason": clean(row.reason),
+                "new": {**_mask(_profile_snapshot(member)),
+                        "events": [_event_snapshot(event) for event in member_events],
+                        "values": [{"attribute": item.attribute, "value": item.value, "valid_from": item.valid_from}
+                                   for item in member_values]},
+            }
+
+    audit_record_many(audits(), meanwhile=meanwhile)
     return members
 
 

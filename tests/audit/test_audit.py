@@ -235,3 +235,35 @@ def test_altering_a_row_is_refused_or_detected(tree, admit):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id = %s", [target.pk])
         assert audit_verify_chain() == [f"#{target.pk + 1}: liên kết với dòng trước bị đứt"]
+
+
+def test_audit_record_many_hashes_and_stores_what_audit_record_would(tree, system_user):
+    """``audit_record_many`` serialises each ``changes`` once and splices it into the canonical text: the hash
+    must be the one ``compute_hash`` gives for the row as stored, and the stored row the same as
+    ``audit_record``'s, for awkward values (dates, non-ASCII text, tuples, nested lists, numbers, nulls, an
+    anonymous actor, an organisation, characters COPY must escape)."""
+    from dangvu.audit.services import audit_record, audit_record_many, compute_hash
+
+    awkward = {"tên": "Nguyễn Thị Ánh", "on": date(2020, 2, 29), "pair": (1, "hai"), "nested": [{"b": 1, "a": None}],
+               "x": 1.5, "flag": True, "tab\tkey": "dòng\nmới \\ gạch", "z": {"ordered": {"9": 1, "10": 2}}}
+    single = audit_record(actor=system_user, action=AuditAction.UPDATE, target_type="t", target_id="1",
+                          target_repr="Đối tượng", organisation=tree.c1, old={"a": 1}, new=awkward, reason="lý do")
+    many = audit_record_many([
+        {"actor": system_user, "action": AuditAction.UPDATE, "target_type": "t", "target_id": "1",
+         "target_repr": "Đối tượng", "organisation": tree.c1, "old": {"a": 1}, "new": awkward, "reason": "lý do"},
+        {"actor": None, "action": "create", "event_type": "x", "new": {"on": date(2021, 1, 1)}},
+        {"actor": system_user, "action": AuditAction.CREATE, "target": tree.c1, "new": awkward},
+    ])
+    assert many[0].previous_hash == single.entry_hash and many[1].previous_hash == many[0].entry_hash
+    for entry in many:
+        stored = AuditEntry.objects.get(pk=entry.pk)
+        assert stored.entry_hash == entry.entry_hash == compute_hash(stored) == compute_hash(entry)
+        assert stored.changes == entry.changes
+    first, anonymous, targeted = (AuditEntry.objects.get(pk=e.pk) for e in many)
+    reference = AuditEntry.objects.get(pk=single.pk)
+    for name in ("actor_id", "actor_username", "actor_role", "actor_scope", "action", "organisation_id",
+                 "target_type", "target_id", "target_repr", "changes", "result", "reason"):
+        assert getattr(first, name) == getattr(reference, name), name
+    assert anonymous.actor_id is None and anonymous.changes == {"old": {}, "new": {"on": "2021-01-01"}}
+    assert targeted.target_type == "organisations.organisation" and targeted.target_id == str(tree.c1.pk)
+    assert audit_verify_chain() == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -104,3 +105,41 @@ def test_dates_month_arithmetic():
     # By calendar month ("tính theo tháng"): the day does not matter.
     assert calendar_months(date(2000, 5, 20), date(2018, 4, 30)) == 215
     assert calendar_months(date(2000, 5, 20), date(2018, 5, 1)) == 216
+
+
+def _reference_clean(text):
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip() if text else ""
+
+
+def _reference_search_key(text):
+    decomposed = unicodedata.normalize("NFD", _reference_clean(text).lower().replace("ð", "đ").replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def test_fast_paths_of_clean_and_search_key_give_the_reference_results():
+    """``clean`` returns an already-clean string as is and ``search_key`` deletes combining marks with a
+    translate table: both must give exactly what the plain definitions give, whatever the input."""
+    import random
+
+    pieces = ["Nguyễn", nfd("Nguyễn"), "Văn", "Ân", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u2028", "\x1f",
+              "\u200b", "a", "Z", "1", "ß", "Ð", "ð", "đ", "Đ", "e\u0301", "\u0301", "ﬁ", "Å", "\u212b", "日本",
+              "x\u0308", "\ufeff", "-", "'", "ǅ", "Ω"]
+    rng = random.Random(6)
+    samples = ["", "a", " a", "a ", "a  b", "Nguyễn Văn Ân", nfd("Nguyễn Văn Ân")]
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    for text in samples:
+        assert clean(text) == _reference_clean(text), repr(text)
+        assert type(clean(text)) is str
+        assert search_key(text) == _reference_search_key(text), repr(text)
+
+    from dangvu.common import text as module
+
+    for text in samples:
+        person_sort_key(text)
+    # the memoised character ranks are the ranks ``_rank`` gives
+    assert len(module._RANKS) > 20 and all(module._RANKS[c] == module._rank(c) for c in list(module._RANKS))
+
+    class Label(str):
+        pass
+
+    assert type(clean(Label("Kinh"))) is str

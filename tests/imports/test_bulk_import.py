@@ -30,11 +30,18 @@ def test_new_rows_in_chunks_with_an_update_between(tree, admit, run_import, syst
     fourth = Member.objects.get(citizen_id="079000000004")
     assert fourth.status == MemberStatus.OFFICIAL and fourth.organisation == tree.c2
     assert fourth.official_on == date(2019, 4, 2) and fourth.occupation == "worker"
-    provenance = ImportRow.objects.filter(batch=batch, row_number=5)
-    assert sorted(r.content_type.model for r in provenance) == [
-        "ledgerevent", "ledgerevent", "member", "membervalue", "membervalue", "membervalue"]
-    assert {r.object_id for r in provenance if r.content_type.model == "ledgerevent"} == set(
-        fourth.events.values_list("id", flat=True))
+    # Provenance of a bulk row: one row for the member, naming exactly the events and values written with it.
+    provenance = ImportRow.objects.get(batch=batch, row_number=5)
+    assert (provenance.content_type.model, provenance.object_id, provenance.action) == ("member", fourth.pk, "created")
+    records = provenance.before["records"]
+    assert records["ledgerevent"] == list(fourth.events.order_by("id").values_list("id", flat=True))
+    assert len(records["ledgerevent"]) == 2
+    assert records["membervalue"] == list(fourth.values.order_by("id").values_list("id", flat=True))
+    assert len(records["membervalue"]) == 3
+    # Rollback's list: the events of the five new members, and the recognition the update wrote (a row of its own).
+    assert set(services.written_ids(batch, LedgerEvent)) == set(
+        LedgerEvent.objects.filter(member__citizen_id__in=[f"07900000000{n}" for n in (1, 2, 4, 5, 6)])
+        .values_list("id", flat=True)) | {existing.events.get(kind="recognition").pk}
     assert audit_verify_chain() == []
     # Rollback voids what the bulk path wrote, as for the per-row path.
     services.batch_rollback(batch, user=system_user, reason="Nhập nhầm tệp")
@@ -111,4 +118,61 @@ def test_rollback_voids_the_dated_values_and_the_previous_value_applies_again(tr
     assert MemberValue.objects.filter(voided_at__isnull=False, void_reason__contains="Hoàn tác lô").count() == 6
     with pytest.raises(RuleViolation, match="VOID-01"):
         member_void_value(actor=system_user, item=existing.values.get(value="farmer"), reason="x")
+    assert audit_verify_chain() == []
+
+
+def _old_style(batch) -> None:
+    """Rewrite a batch's provenance as written before one row per new member: a row per event and value."""
+    from django.contrib.contenttypes.models import ContentType
+
+    types = {name: ContentType.objects.get_for_model(model) for name, model in (("ledgerevent", LedgerEvent),
+                                                                               ("membervalue", MemberValue))}
+    for row in ImportRow.objects.filter(batch=batch, before__has_key="records"):
+        for name, ids in row.before["records"].items():
+            ImportRow.objects.bulk_create([ImportRow(batch=batch, row_number=row.row_number, content_type=types[name],
+                                                     object_id=pk, action="created") for pk in ids])
+        row.before = {}
+        row.save(update_fields=["before"])
+
+
+@pytest.mark.parametrize("style", ["per_member", "per_record"])
+def test_bulk_rollback_voids_exactly_what_the_batch_wrote(tree, admit, run_import, system_user, style):
+    """One provenance row per new member (its events and values listed on it) rolls back exactly as one row per
+    record (batches committed before the change): every event and value of the batch void, newest first (the
+    recognition before the admission), nothing else touched; a later value on one of its members blocks it."""
+    from dangvu.members.services import member_set_value, member_void_value
+
+    outside = admit(tree.c1, name="Vũ Văn Ngoài", on=date(2018, 4, 2), citizen_id="079000000099")
+    member_set_value(actor=system_user, member=outside, attribute="occupation", value="farmer",
+                     valid_from=date(2018, 4, 2))
+    batch, report = run_import(xlsx_bytes([member_row(1), member_row(2, official="")], HEADERS), commit=True)
+    assert report.ok and report.counts()["new"] == 2
+    if style == "per_record":
+        _old_style(batch)
+        assert ImportRow.objects.filter(batch=batch).count() == 2 + 3 + 6
+    created = Member.objects.filter(citizen_id__in=["079000000001", "079000000002"])
+    assert services.written_ids(batch, LedgerEvent) == sorted(
+        LedgerEvent.objects.filter(member__in=created).values_list("id", flat=True), reverse=True)
+    assert services.written_ids(batch, MemberValue) == sorted(
+        MemberValue.objects.filter(member__in=created).values_list("id", flat=True), reverse=True)
+    first = created.get(citizen_id="079000000001")
+    later = member_set_value(actor=system_user, member=first, attribute="occupation", value="farmer",
+                             valid_from=date(2021, 1, 1))
+    blockers = services.rollback_blockers(batch)
+    assert len(blockers) == 1 and first.full_name in blockers[0] and "Nghề nghiệp" in blockers[0], blockers
+    with pytest.raises(services.ImportRefused):
+        services.batch_rollback(batch, user=system_user, reason="Nhập nhầm tệp")
+    member_void_value(actor=system_user, item=later, reason="Ghi nhầm giá trị")
+    untouched = (list(outside.events.values_list("id", "voided_at")), list(outside.values.values_list("id", "voided_at")))
+    assert services.rollback_blockers(batch) == []
+    services.batch_rollback(batch, user=system_user, reason="Nhập nhầm tệp")
+    for member in created:
+        member.refresh_from_db()
+        assert member.status == MemberStatus.NOT_MEMBER
+        assert not member.events.filter(voided_at__isnull=True).exists()
+        assert not member.values.filter(voided_at__isnull=True).exists()
+    assert LedgerEvent.objects.filter(void_reason__contains="Hoàn tác lô").count() == 3
+    assert MemberValue.objects.filter(void_reason__contains="Hoàn tác lô").count() == 6
+    assert (list(outside.events.values_list("id", "voided_at")), list(outside.values.values_list("id", "voided_at"))) \
+        == untouched
     assert audit_verify_chain() == []

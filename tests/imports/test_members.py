@@ -50,7 +50,13 @@ def test_clean_file_previews_then_commits_through_services(tree, run_import):
     rows = ImportRow.objects.filter(batch=batch)
     assert {r.row_number for r in rows} == {2, 3}
     assert rows.filter(object_id=first.pk, content_type__model="member").exists()
-    assert rows.filter(content_type__model="ledgerevent").count() == 3
+    # (the bulk path: one row per new member; its events and values are listed on it)
+    assert rows.count() == 2 and {r.content_type.model for r in rows} == {"member"}
+    assert sum(len(r.before["records"]["ledgerevent"]) for r in rows) == 3
+    assert set(services.written_ids(batch, LedgerEvent)) == set(
+        LedgerEvent.objects.filter(member__in=[first, second]).values_list("id", flat=True))
+    assert set(services.written_ids(batch, MemberValue)) == set(
+        MemberValue.objects.filter(member__in=[first, second]).values_list("id", flat=True))
     # The audit trail has one row per new member (profile, events, values: the bulk path) plus the batch's own.
     from dangvu.audit.models import AuditEntry
     from dangvu.audit.services import audit_verify_chain

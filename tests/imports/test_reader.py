@@ -113,3 +113,66 @@ def test_fast_reader_on_hand_written_xml_inline_strings_and_prefixes(prefix):
     assert values[1][0] == "Họ và tên" and values[1][2] == "Ngày sinh"
     assert values[3][0] == "Trần & <Bình>" and isinstance(values[3][1], parsing.Formula) and values[3][2] is True
     assert values[3][3] == 12.5 and values[3][4] == 79090000002
+
+
+def _whole(content):
+    sheet = parsing._read_xlsx_fast(content)
+    return sheet.name, sheet.rows, sheet.merged_headers
+
+
+def _with_merges_everywhere(book):
+    """A sheet of 400 rows with merged ranges, formulas, dates and gaps throughout (also around its middle)."""
+    _messy(book)
+    data = book["Dữ liệu"]
+    for n in range(13, 413):
+        data.append([n, f"Người thứ {n} &amp; <x>", datetime(2018, 4, 2 + n % 20), n * 1.5, "=A1" if n % 7 == 0 else "",
+                     None if n % 5 else "Ghi chú", True if n % 3 == 0 else None])
+        if n % 50 == 0:
+            data.merge_cells(f"B{n}:C{n + 1}")
+    data.append([])
+    data.cell(row=420, column=9, value="cuối")
+
+
+@pytest.mark.parametrize("build", [_messy, _with_merges_everywhere])
+def test_sheet_read_in_two_processes_is_the_sheet_read_in_one(build, monkeypatch):
+    """Above ``SPLIT_SHEET_BYTES`` the second half of the sheet's rows is read by a child process: the rows, merged
+    cells and headers must be exactly those of the one-process read, also when the child cannot be started and
+    the parent reads both halves itself."""
+    content = _book(build)
+    alone = _whole(content)
+    monkeypatch.setattr(parsing, "SPLIT_SHEET_BYTES", 0)
+    split, here = [], []
+    original, rows = parsing._convert_in_two, parsing._convert_rows
+    monkeypatch.setattr(parsing, "_convert_in_two", lambda *a: split.append(1) or original(*a))
+    monkeypatch.setattr(parsing, "_convert_rows", lambda *a: here.append(1) or rows(*a))
+    assert _whole(content) == alone
+    assert split and here == [1], "the sheet was read in two halves, the second by the child process"
+
+    import concurrent.futures
+
+    class NoProcesses:
+        def __init__(self, *args, **kwargs):
+            raise OSError("no processes here")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
+    assert _whole(content) == alone
+    assert len(split) == 2 and here == [1, 1, 1], "without a child process, both halves are read here"
+
+
+def test_a_sheet_that_is_not_plain_is_read_in_one_process(monkeypatch):
+    """A namespace prefix (or a DOCTYPE, comments, CDATA, another encoding): no split, the one-process reader."""
+    import zipfile
+
+    base = _book(lambda book: book.active.append(["x"]))
+    sheet = SHEET.format(p="x:", colon=":", pn="x")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = sheet.encode() if item.filename == "xl/worksheets/sheet1.xml" else source.read(item.filename)
+            target.writestr(item, data)
+    monkeypatch.setattr(parsing, "SPLIT_SHEET_BYTES", 0)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        assert parsing._split_sheet(archive, "xl/worksheets/sheet1.xml") is None
+    with zipfile.ZipFile(io.BytesIO(_book(_with_merges_everywhere))) as archive:
+        first, second = parsing._split_sheet(archive, "xl/worksheets/sheet3.xml")  # "Dữ liệu", the third sheet
+        assert first.endswith(b"</sheetData></worksheet>") and second.startswith(b"<worksheet ")

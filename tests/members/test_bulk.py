@@ -196,10 +196,73 @@ def test_bulk_is_one_transaction(tree, system_user, monkeypatch):
     """A failure after the members are inserted (here: the audit) leaves nothing behind."""
     import dangvu.members.services as services
 
-    def broken(entries):
+    written = []
+
+    def broken(entries, meanwhile=None):
+        if meanwhile is not None:  # PostgreSQL: the members, events, values and spells are written first
+            meanwhile()()
+        written.append(Member.objects.count())
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services, "audit_record_many", broken)
     with pytest.raises(RuntimeError):
         member_admit_many(actor=system_user, rows=_varied(tree))
+    assert written == [len(_varied(tree))], "the members were inserted before the failure"
     assert not Member.objects.exists() and not LedgerEvent.objects.exists() and not MemberValue.objects.exists()
+
+
+def _events(member, user, count: int, **extra):
+    from django.utils import timezone
+
+    return [LedgerEvent(member=member, kind=EventKind.DEATH, effective_date=date(2020, 1, 1) + timedelta(days=n), decision_number=str(n),
+                        details={"ghi chú": "Tiếng Việt\tcó tab", "n": n}, recorded_at=timezone.now(),
+                        recorded_by=user, external_place="Nơi\nkhác", **extra) for n in range(count)]
+
+
+@pytest.mark.skipif("not __import__('django.db').db.connection.vendor == 'postgresql'")
+def test_copy_meanwhile_writes_in_a_worker_while_this_thread_queries(tree, admit, system_user):
+    """``copy_meanwhile``: the rows written by the worker thread are those ``bulk_insert`` writes; a query made
+    meanwhile waits for the worker's turn on the connection and sees the same transaction."""
+    from dangvu.common.bulk import bulk_insert, copy_meanwhile, reserve_ids
+
+    member = admit(tree.c1)
+    with transaction.atomic():
+        background = reserve_ids(LedgerEvent, _events(member, system_user, 3000))
+        wait = copy_meanwhile([(LedgerEvent, background), (MemberValue, [])])
+        assert Member.objects.filter(pk=member.pk).exists()  # a query while the worker writes
+        wait()
+        foreground = bulk_insert(LedgerEvent, _events(member, system_user, 3000))
+    assert all(not e._state.adding for e in background)
+    fields = ["kind", "effective_date", "decision_number", "details", "recorded_by_id", "external_place", "member_id"]
+    stored = {row["id"]: row for row in LedgerEvent.objects.filter(member=member).values("id", *fields)}
+    assert len(stored) == 6001  # + the admission
+    for written, other in zip(background, foreground, strict=True):
+        assert {k: v for k, v in stored[written.pk].items() if k != "id"} == {
+            k: v for k, v in stored[other.pk].items() if k != "id"}
+
+
+@pytest.mark.skipif("not __import__('django.db').db.connection.vendor == 'postgresql'")
+def test_copy_meanwhile_checks_keys_at_once_and_its_failure_rolls_back_with_the_savepoint(tree, admit, system_user):
+    """The worker's rows have their foreign keys checked at the end of each COPY: a bad key is raised by ``wait``
+    as Django's IntegrityError; the caller's savepoint rolls it back and the keys are deferred again, as Django
+    creates them, for the rest of the transaction."""
+    from django.db import IntegrityError, connection
+
+    from dangvu.common.bulk import copy_meanwhile, reserve_ids
+
+    member = admit(tree.c1)
+    with transaction.atomic():
+        good = reserve_ids(LedgerEvent, _events(member, system_user, 2))
+        bad = reserve_ids(LedgerEvent, _events(member, system_user, 1))
+        bad[0].member_id = 10**9
+        with pytest.raises(IntegrityError), transaction.atomic():
+            copy_meanwhile([(LedgerEvent, good), (LedgerEvent, bad)])()
+        assert not LedgerEvent.objects.filter(pk__in=[good[0].pk, good[1].pk]).exists()
+        with transaction.atomic():  # deferred again: a bad key inserted now is only refused at COMMIT
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO members_ledgerevent (member_id, kind, effective_date, decision_number, "
+                               "deciding_body, external_place, other_province, details, recorded_at, void_reason) "
+                               "SELECT %s, kind, effective_date, '', '', '', false, '{}', recorded_at, '' "
+                               "FROM members_ledgerevent WHERE member_id = %s LIMIT 1", [10**9, member.pk])
+            transaction.set_rollback(True)
+    assert LedgerEvent.objects.filter(member=member).count() == 1
