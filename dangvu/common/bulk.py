@@ -109,7 +109,8 @@ def _copy_job(model, objs: list, json_texts: dict[str, list[str]] | None = None)
         index = next(i for i, f in enumerate(special) if f.attname == name and f.get_internal_type() == "JSONField")
         if len(texts) != len(objs):
             raise ValueError(f"json_texts[{name!r}]: {len(texts)} texts for {len(objs)} objects")
-        prepare[index] = lambda _obj, text=iter(texts).__next__: text()  # objects and texts in step
+        following = iter(texts).__next__  # objects and texts in step
+        prepare[index] = lambda _obj, text=following: text()
     columns = ", ".join(quote(f.column) for f in (pk, *simple, *special))
     read = attrgetter(pk.attname, *[f.attname for f in simple]) if simple else (lambda obj: (getattr(obj, pk.attname),))
 

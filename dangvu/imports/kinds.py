@@ -28,7 +28,6 @@ from dangvu.members.models import (
     LedgerEvent,
     Member,
     MemberStatus,
-    MemberValue,
     ValueAttribute,
 )
 from dangvu.members.services import (
