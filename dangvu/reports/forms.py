@@ -26,6 +26,8 @@ class ReportForm(forms.Form):
     def __init__(self, *args, organisations, terms_of=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_chuc"].queryset = organisations
+        # The year the clerk most often reports on is shown, not left blank (an empty field still means this year).
+        self.fields["nam"].initial = timezone.localdate().year
         self.terms_of = terms_of
 
     def clean(self):

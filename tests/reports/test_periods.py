@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import call_command
@@ -210,3 +210,17 @@ def test_engine_compare_uses_the_same_rule(committee):
     report = compute(committee.du, *H1_2018)
     assert report.previous == (date(2017, 7, 1), date(2017, 12, 31))
     assert report.year_earlier_period == (date(2017, 1, 1), date(2017, 6, 30))
+
+
+def test_report_form_shows_this_year_until_the_clerk_changes_it():
+    """An unbound form shows the current year (Hồ Chí Minh City's date) in the year field."""
+    import time_machine
+
+    from dangvu.organisations.models import Organisation
+    from dangvu.reports.forms import ReportForm
+
+    # 16:30 UTC on 31/12/2026 is 23:30 that day in Hồ Chí Minh City; 17:30 UTC is already 00:30 on 01/01/2027.
+    with time_machine.travel(datetime(2026, 12, 31, 16, 30, tzinfo=UTC), tick=False):
+        assert ReportForm(organisations=Organisation.objects.none()).fields["nam"].initial == 2026
+    with time_machine.travel(datetime(2026, 12, 31, 17, 30, tzinfo=UTC), tick=False):
+        assert ReportForm(organisations=Organisation.objects.none()).fields["nam"].initial == 2027
