@@ -15,13 +15,17 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from dangvu.organisations.models import BodyKind, Organisation, OrgType, Post
+from dangvu.common.sql import as_day, day_param, fetch, instant_param, table
+from dangvu.organisations.models import Body, BodyKind, Organisation, OrgType, Post
 from dangvu.oversight.models import (
     INSPECTION_TYPES,
     SUPERVISION_TYPES,
+    Activity,
     ActivitySubject,
     ActivityType,
     ActorKind,
+    Appeal,
+    AppealOutcome,
     Conclusion,
     DisciplineCase,
     DisciplineForm,
@@ -157,48 +161,73 @@ def _committee_terms(members) -> dict[int, list[tuple[date, date | None]]]:
     return terms
 
 
-SUBJECT_FIELDS = ("id", "member_id", "organisation_id", "conclusion", "concluded_recorded_at",
-                  "activity__organisation_id", "activity__actor", "activity__activity_type", "activity__decision_date")
+def _subjects_counted(subtree: _Subtree, date_from: date, date_to: date, as_of: datetime) -> list[tuple]:
+    """The rows of ``_oversight_rows`` for counting, in one hand-built statement: each subject with its
+    conclusion as known at ``as_of``, whether a discipline decision known then and not annulled followed it,
+    and whether the member held an executive or standing committee post on the activity's decision day."""
+    candidates, params = subtree.scope.candidate_sql("a.organisation_id")
+    stamp = instant_param(as_of)
+    sql = (f"SELECT s.member_id, s.organisation_id, "
+           f"CASE WHEN s.concluded_recorded_at IS NOT NULL AND s.concluded_recorded_at <= %s THEN s.conclusion "
+           f"ELSE %s END, a.organisation_id, a.actor, a.activity_type, a.decision_date, "
+           f"CASE WHEN EXISTS (SELECT 1 FROM {table(DisciplineCase)} c WHERE c.activity_subject_id = s.id "
+           f"AND c.decided_recorded_at IS NOT NULL AND c.decided_recorded_at <= %s "
+           f"AND (c.annulled_recorded_at IS NULL OR c.annulled_recorded_at > %s)) THEN 1 ELSE 0 END, "
+           f"CASE WHEN s.member_id IS NOT NULL AND EXISTS (SELECT 1 FROM {table(Post)} p "
+           f"JOIN {table(Body)} b ON b.id = p.body_id WHERE p.member_id = s.member_id AND b.kind IN (%s, %s) "
+           f"AND p.starts_on <= a.decision_date AND (p.ends_on IS NULL OR p.ends_on >= a.decision_date)) "
+           f"THEN 1 ELSE 0 END "
+           f"FROM {table(ActivitySubject)} s JOIN {table(Activity)} a ON a.id = s.activity_id "
+           f"WHERE {candidates} AND a.decision_date >= %s AND a.decision_date <= %s AND a.recorded_at <= %s "
+           f"AND s.recorded_at <= %s")
+    params = [stamp, Conclusion.PENDING, stamp, stamp, BodyKind.EXECUTIVE_COMMITTEE, BodyKind.STANDING_COMMITTEE,
+              *params, day_param(date_from), day_param(date_to), stamp, stamp]
+    return [(member_id, org_id, conclusion, actor_org, actor, activity_type, as_day(day), bool(disciplined),
+             bool(committee), None)
+            for member_id, org_id, conclusion, actor_org, actor, activity_type, day, disciplined, committee
+            in fetch(sql, params)]
 
 
 def _oversight_rows(subtree: _Subtree, date_from: date, date_to: date, as_of: datetime, *,
                     records: bool = True) -> list[Row]:
     """One row per subject of an activity counted for R. ``records=False`` (counting only): plain tuples from
-    the database, rows without label, description or record."""
-    subjects = (ActivitySubject.objects
-                .filter(subtree.q("activity__organisation_id"), activity__decision_date__gte=date_from,
-                        activity__decision_date__lte=date_to, activity__recorded_at__lte=as_of,
-                        recorded_at__lte=as_of))
-    disciplined = set(DisciplineCase.objects.filter(_known("decided_recorded_at", as_of), _not_annulled(as_of),
-                                                    activity_subject__in=subjects.values("id"))
-                      .values_list("activity_subject_id", flat=True))
-    terms = _committee_terms(subjects.filter(member__isnull=False).values("member_id"))
+    one hand-built statement, rows without label, description or record."""
     if records:
-        objects = list(subjects.select_related("activity", "activity__organisation", "member", "organisation")
-                       .order_by("activity__decision_date", "id"))
-        found = [(s.pk, s.member_id, s.organisation_id, s.conclusion, s.concluded_recorded_at,
-                  s.activity.organisation_id, s.activity.actor, s.activity.activity_type, s.activity.decision_date, s)
-                 for s in objects]
+        subjects = (ActivitySubject.objects
+                    .filter(subtree.q("activity__organisation_id"), activity__decision_date__gte=date_from,
+                            activity__decision_date__lte=date_to, activity__recorded_at__lte=as_of,
+                            recorded_at__lte=as_of))
+        disciplined = set(DisciplineCase.objects.filter(_known("decided_recorded_at", as_of), _not_annulled(as_of),
+                                                        activity_subject__in=subjects.values("id"))
+                          .values_list("activity_subject_id", flat=True))
+        terms = _committee_terms(subjects.filter(member__isnull=False).values("member_id"))
+        found = []
+        for s in (subjects.select_related("activity", "activity__organisation", "member", "organisation")
+                  .order_by("activity__decision_date", "id")):
+            day = s.activity.decision_date
+            conclusion = s.conclusion if s.concluded_recorded_at and s.concluded_recorded_at <= as_of \
+                else Conclusion.PENDING
+            committee = bool(s.member_id) and any(starts <= day and (ends is None or ends >= day)
+                                                  for starts, ends in terms.get(s.member_id, ()))
+            found.append((s.member_id, s.organisation_id, conclusion, s.activity.organisation_id,
+                          s.activity.actor, s.activity.activity_type, day, s.pk in disciplined, committee, s))
     else:
-        found = [(*row, None) for row in subjects.values_list(*SUBJECT_FIELDS).order_by()]
+        found = _subjects_counted(subtree, date_from, date_to, as_of)
     rows: list[Row] = []
-    for (pk, member_id, organisation_id, conclusion, concluded_at, actor_org, actor_kind, activity_type, day,
+    for (member_id, organisation_id, conclusion, actor_org, actor_kind, activity_type, day, disciplined, committee,
          subject) in found:
         actor = _actor_key(subtree, actor_org, actor_kind, day)
         if actor is None:
             continue
         kind = "members" if member_id else "orgs"
-        if not (concluded_at and concluded_at <= as_of):
-            conclusion = Conclusion.PENDING
         stages = set()
         if conclusion in (Conclusion.VIOLATION, Conclusion.DISCIPLINE_REQUIRED):
             stages.add("violated")
         if conclusion == Conclusion.DISCIPLINE_REQUIRED:
             stages.add("discipline_required")
-            if pk in disciplined:
+            if disciplined:
                 stages.add("disciplined")
-        committee = kind == "members" and any(starts <= day and (ends is None or ends >= day)
-                                              for starts, ends in terms.get(member_id, ()))
+        committee = committee and kind == "members"
         figures: set[str] = set()
         for group, types in ACTIVITIES.items():
             if activity_type not in types:
@@ -230,8 +259,6 @@ def _form_as_of(case: DisciplineCase, as_of: datetime, changes: dict[int, str] |
 
 def _forms_changed_after(case_ids: list[int], as_of: datetime) -> dict[int, str]:
     """case → the form it had before the first change on appeal entered after ``as_of`` (one query)."""
-    from dangvu.oversight.models import Appeal
-
     result: dict[int, str] = {}
     if case_ids:
         for case_id, previous in (Appeal.objects.filter(case_id__in=case_ids, outcome="change",
@@ -242,16 +269,78 @@ def _forms_changed_after(case_ids: list[int], as_of: datetime) -> dict[int, str]
     return result
 
 
-def _body_key(case: DisciplineCase, subtree: _Subtree) -> str:
-    if case.deciding_actor == ActorKind.CELL:
+def _body_key(subtree: _Subtree, deciding_actor: str, deciding_org_id: int | None, deciding_org_type: str | None,
+              day: date) -> str:
+    if deciding_actor == ActorKind.CELL:
         return "cell"
-    if case.deciding_actor == ActorKind.INSPECTION_COMMITTEE:
+    if deciding_actor == ActorKind.INSPECTION_COMMITTEE:
         return "inspection_committee"
-    org_type = subtree.type_of(case.deciding_organisation_id, case.decision_date) or case.deciding_organisation.org_type
+    org_type = subtree.type_of(deciding_org_id, day) or deciding_org_type
     return "base_committee" if org_type in BASE_TYPES | LOWER_TYPES else "superior_committee"
 
 
-def _discipline_rows(subtree: _Subtree, date_from: date, date_to: date, as_of: datetime) -> list[Row]:
+# A discipline decision as ``_case_figures`` reads it (from a model or straight from a hand-built statement).
+CaseFacts = tuple  # (member_id, organisation_id, subject_organisation_id, decision_date, form in force,
+#                     was_committee_member, deciding_actor, deciding_organisation_id, its org_type, violation_content)
+
+
+def _case_figures(subtree: _Subtree, facts: CaseFacts) -> tuple[str, set[str]] | None:
+    """(distinct key, figures) of one decision counted for R, ``None`` when it is outside R."""
+    (member_id, organisation_id, subject_org_id, day, form, committee, deciding_actor, deciding_org_id,
+     deciding_org_type, content) = facts
+    before = day - timedelta(days=1)
+    if member_id:
+        if not (subtree.contains(subject_org_id, day) or subtree.contains(subject_org_id, before)):
+            return None
+        figures = {"discipline.members.total", f"discipline.members.{form}",
+                   f"discipline.members.by_body.{_body_key(subtree, deciding_actor, deciding_org_id, deciding_org_type, day)}",
+                   f"discipline.members.content.{content}"}
+        if committee:
+            figures.add("discipline.members.committee_members")
+        return f"m{member_id}", figures
+    # A dissolved organisation has left the tree on the decision date: look the day before.
+    if not (subtree.contains(organisation_id, day) or subtree.contains(organisation_id, before)):
+        return None
+    return f"o{organisation_id}", {"discipline.orgs.total", f"discipline.orgs.{form}"}
+
+
+def _discipline_counted(subtree: _Subtree, date_from: date, date_to: date, as_of: datetime) -> list[Row]:
+    """``_discipline_rows`` for counting: two hand-built statements, rows without label, description or record."""
+    stamp = instant_param(as_of)
+    candidates, candidate_params = subtree.scope.candidate_sql("c.subject_organisation_id", "c.organisation_id")
+    cases = fetch(
+        f"SELECT c.member_id, c.organisation_id, c.subject_organisation_id, c.decision_date, "
+        f"COALESCE((SELECT ap.previous_form FROM {table(Appeal)} ap WHERE ap.case_id = c.id AND ap.outcome = %s "
+        f"AND ap.outcome_recorded_at > %s ORDER BY ap.outcome_recorded_at, ap.id LIMIT 1), c.decided_form), "
+        f"c.was_committee_member, c.deciding_actor, c.deciding_organisation_id, d.org_type, c.violation_content "
+        f"FROM {table(DisciplineCase)} c LEFT JOIN {table(Organisation)} d ON d.id = c.deciding_organisation_id "
+        f"WHERE {candidates} AND c.decided_recorded_at IS NOT NULL AND c.decided_recorded_at <= %s "
+        f"AND (c.annulled_recorded_at IS NULL OR c.annulled_recorded_at > %s) "
+        f"AND c.decision_date >= %s AND c.decision_date <= %s",
+        [AppealOutcome.CHANGE, stamp, *candidate_params, stamp, stamp, day_param(date_from), day_param(date_to)])
+    rows: list[Row] = []
+    for member_id, org_id, subject_org_id, day, *rest in cases:
+        day = as_day(day)
+        counted = _case_figures(subtree, (member_id, org_id, subject_org_id, day, *rest))
+        if counted:
+            rows.append(Row(key=counted[0], label="", day=day, figures=counted[1], description=""))
+    candidates, candidate_params = subtree.scope.candidate_sql("su.subject_organisation_id")
+    for member_id, org_id, starts in fetch(
+            f"SELECT su.member_id, su.subject_organisation_id, su.starts_on FROM {table(Suspension)} su "
+            f"WHERE {candidates} AND su.kind = %s AND su.starts_on >= %s AND su.starts_on <= %s "
+            f"AND su.recorded_at <= %s",
+            [*candidate_params, SuspensionKind.PARTY, day_param(date_from), day_param(date_to), stamp]):
+        starts = as_day(starts)
+        if subtree.contains(org_id, starts):
+            rows.append(Row(key=f"m{member_id}", label="", day=starts, description="",
+                            figures={"discipline.members.suspended"}))
+    return rows
+
+
+def _discipline_rows(subtree: _Subtree, date_from: date, date_to: date, as_of: datetime, *,
+                     records: bool = True) -> list[Row]:
+    if not records:
+        return _discipline_counted(subtree, date_from, date_to, as_of)
     cases = list(DisciplineCase.objects.filter(subtree.q("subject_organisation_id", "organisation_id"),
                                                _known("decided_recorded_at", as_of), _not_annulled(as_of),
                                                decision_date__gte=date_from, decision_date__lte=date_to)
@@ -259,28 +348,15 @@ def _discipline_rows(subtree: _Subtree, date_from: date, date_to: date, as_of: d
     changes = _forms_changed_after([case.pk for case in cases], as_of)
     rows: list[Row] = []
     for case in cases:
-        day = case.decision_date
-        before = day - timedelta(days=1)
-        if case.member_id:
-            organisation_id = case.subject_organisation_id
-            if not (subtree.contains(organisation_id, day) or subtree.contains(organisation_id, before)):
-                continue
-            form = _form_as_of(case, as_of, changes)
-            figures = {"discipline.members.total", f"discipline.members.{form}",
-                       f"discipline.members.by_body.{_body_key(case, subtree)}",
-                       f"discipline.members.content.{case.violation_content}"}
-            if case.was_committee_member:
-                figures.add("discipline.members.committee_members")
-            key = f"m{case.member_id}"
-        else:
-            # A dissolved organisation has left the tree on the decision date: look the day before.
-            if not (subtree.contains(case.organisation_id, day) or subtree.contains(case.organisation_id, before)):
-                continue
-            form = _form_as_of(case, as_of, changes)
-            figures = {"discipline.orgs.total", f"discipline.orgs.{form}"}
-            key = f"o{case.organisation_id}"
-        rows.append(Row(key=key, label=case.subject_name, day=day, record=case, figures=figures,
-                        description=f"{DisciplineForm(form).label} – {case.decision_number}"))
+        form = _form_as_of(case, as_of, changes)
+        deciding = case.deciding_organisation
+        counted = _case_figures(subtree, (case.member_id, case.organisation_id, case.subject_organisation_id,
+                                          case.decision_date, form, case.was_committee_member, case.deciding_actor,
+                                          case.deciding_organisation_id, deciding.org_type if deciding else None,
+                                          case.violation_content))
+        if counted:
+            rows.append(Row(key=counted[0], label=case.subject_name, day=case.decision_date, record=case,
+                            figures=counted[1], description=f"{DisciplineForm(form).label} – {case.decision_number}"))
     suspensions = (Suspension.objects.filter(subtree.q("subject_organisation_id"), kind=SuspensionKind.PARTY,
                                              starts_on__gte=date_from, starts_on__lte=date_to, recorded_at__lte=as_of)
                    .select_related("member").order_by("starts_on", "id"))
@@ -297,16 +373,19 @@ def _programme_rows(subtree: _Subtree, date_to: date, as_of: datetime, *, record
     prefilter in SQL (no list of every base organisation's id), the exact test here; ``records=False``
     (counting only): ids from the database, rows without label, description or record."""
     base_ids = {org_id for org_id in subtree.ids(date_to) if subtree.type_of(org_id, date_to) in BASE_TYPES}
-    programmes = (Programme.objects.filter(subtree.q("organisation_id"), year=date_to.year, recorded_at__lte=as_of)
-                  .order_by("organisation_id", "id"))
     rows, seen = [], set()
     if not records:
-        for org_id in programmes.values_list("organisation_id", flat=True):
+        candidates, params = subtree.scope.candidate_sql("pg.organisation_id")
+        for (org_id,) in fetch(f"SELECT pg.organisation_id FROM {table(Programme)} pg WHERE {candidates} "
+                               f"AND pg.year = %s AND pg.recorded_at <= %s",
+                               [*params, date_to.year, instant_param(as_of)]):
             if org_id in base_ids and org_id not in seen:
                 seen.add(org_id)
                 rows.append(Row(key=f"o{org_id}", label="", day=date_to, description="",
                                 figures={"programmes.base_orgs_with_programme"}))
         return rows
+    programmes = (Programme.objects.filter(subtree.q("organisation_id"), year=date_to.year, recorded_at__lte=as_of)
+                  .order_by("organisation_id", "id"))
     for programme in programmes.select_related("organisation"):
         if programme.organisation_id not in base_ids or programme.organisation_id in seen:
             continue
@@ -322,7 +401,7 @@ def _rows(root: Organisation, date_from: date, date_to: date, as_of: datetime | 
     as_of = as_of or timezone.now()
     subtree = _Subtree(root, as_of, scope)
     return (_oversight_rows(subtree, date_from, date_to, as_of, records=records)
-            + _discipline_rows(subtree, date_from, date_to, as_of)
+            + _discipline_rows(subtree, date_from, date_to, as_of, records=records)
             + _programme_rows(subtree, date_to, as_of, records=records))
 
 

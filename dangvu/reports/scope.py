@@ -12,12 +12,14 @@ derived ``OrganisationSpell`` rows are that tree and are read directly.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import defaultdict
 from datetime import date, datetime
 
 from django.db.models import Q
 
+from dangvu.common.sql import ids_sql, table
 from dangvu.organisations.models import Organisation, OrganisationEvent, OrganisationSpell, OrgEventKind
 
 Spell = tuple  # (valid_from, valid_to | None, path, org_type, name)
@@ -151,6 +153,23 @@ class LineageScope:
         if self.lineage_only:
             q |= Q(**{f"{field}__in": sorted(self.lineage_only)})
         return q
+
+    def candidate_sql(self, *columns: str) -> tuple[str, list]:
+        """``candidate_q`` as SQL text and parameters, for hand-built statements: any of ``columns`` (organisation
+        ids) among the candidates; ``1 = 1`` when every organisation is a candidate."""
+        if self.whole:
+            return "1 = 1", []
+        if not self.root_paths or len(self.candidates) <= 1000 or not self.current:
+            return "(" + " OR ".join(ids_sql(column, self.candidates) for column in columns) + ")", []
+        assert all(re.fullmatch(r"[0-9.]+", path) for path in self.root_paths)  # no LIKE wildcard in a path
+        likes = " OR ".join("cs.path LIKE %s" for _path in self.root_paths)
+        parts, params = [], []
+        for column in columns:
+            parts.append(f"{column} IN (SELECT cs.organisation_id FROM {table(OrganisationSpell)} cs WHERE {likes})")
+            params += [path + "%" for path in self.root_paths]
+            if self.lineage_only:
+                parts.append(ids_sql(column, self.lineage_only))
+        return "(" + " OR ".join(parts) + ")", params
 
     def ids_on(self, day: date) -> set[int]:
         """Every organisation inside R on ``day``, lineage included."""
