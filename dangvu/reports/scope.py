@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from django.db.models import Q
 
-from dangvu.common.sql import ids_sql, table
+from dangvu.common.sql import as_day, fetch, ids_sql, instant_param, table
 from dangvu.organisations.models import Organisation, OrganisationEvent, OrganisationSpell, OrgEventKind
 
 Spell = tuple  # (valid_from, valid_to | None, path, org_type, name)
@@ -29,7 +29,9 @@ def tree_is_current(as_of: datetime | None) -> bool:
     """True when no organisation event was recorded or voided after ``as_of``: the spells are as known then."""
     if as_of is None:
         return True
-    return not OrganisationEvent.objects.filter(Q(recorded_at__gt=as_of) | Q(voided_at__gt=as_of)).exists()
+    stamp = instant_param(as_of)
+    return not fetch(f"SELECT 1 FROM {table(OrganisationEvent)} WHERE recorded_at > %s OR voided_at > %s LIMIT 1",
+                     [stamp, stamp])
 
 
 def spells_known_at(as_of: datetime) -> tuple[dict[int, list[Spell]], dict[int, tuple[int | None, date | None]]]:
@@ -90,26 +92,28 @@ class LineageScope:
         self.as_of = as_of
         self.current = tree_is_current(as_of)
         self._spells: dict[int, list[Spell]] = defaultdict(list)
-        columns = ("organisation_id", "valid_from", "valid_to", "path", "org_type", "name")
         if self.current:
             # Only what R's answers need: R's spells, the spells inside R's paths, those of R's ancestors
             # (``base_org_on`` reads the types along a path) and of every predecessor merged into another
-            # organisation (lineage). For a root at the top of the tree that is every spell.
-            root_spells = list(OrganisationSpell.objects.filter(organisation=root).values_list(*columns))
-            paths = sorted({row[3] for row in root_spells})
+            # organisation (lineage), with their organisations. For a root at the top of the tree that is every
+            # spell. Hand-built statements: for a small subtree, building them with the ORM took longer than
+            # running them.
+            spell_table, org_table = table(OrganisationSpell), table(Organisation)
+            paths = sorted({path for (path,) in fetch(f"SELECT path FROM {spell_table} WHERE organisation_id = %s",
+                                                      [root.pk])})
+            assert all(re.fullmatch(r"[0-9.]+", path) for path in paths)  # no LIKE wildcard in a path
             ancestors = {int(part) for path in paths for part in path.strip(".").split(".") if part}
-            lineage = dict(Organisation.objects.filter(successor__isnull=False).values_list("pk", "successor_id"))
-            wanted = Q(organisation_id__in=sorted(ancestors | set(lineage))) if ancestors | set(lineage) else Q()
-            for path in paths:
-                wanted |= Q(path__startswith=path)
-            spells = OrganisationSpell.objects.filter(wanted) if paths else OrganisationSpell.objects.filter(
-                organisation=root)
-            for org_id, start, stop, path, org_type, name in sorted(spells.values_list(*columns),
-                                                                    key=lambda r: (r[0], r[1])):
-                self._spells[org_id].append((start, stop, path, org_type, name))
-            self.orgs = {pk: (code, name, successor, ended) for pk, code, name, successor, ended in
-                         Organisation.objects.filter(pk__in=spells.values("organisation_id")).values_list(
-                             "pk", "code", "name", "successor_id", "ended_on")}
+            lineage = {pk for (pk,) in fetch(f"SELECT id FROM {org_table} WHERE successor_id IS NOT NULL")}
+            wanted = [ids_sql("s.organisation_id", ancestors | lineage)] if paths else [
+                ids_sql("s.organisation_id", [root.pk])]
+            wanted += ["s.path LIKE %s" for _path in paths]
+            self.orgs = {}
+            for org_id, start, stop, path, org_type, name, code, org_name, successor, ended in sorted(fetch(
+                    f"SELECT s.organisation_id, s.valid_from, s.valid_to, s.path, s.org_type, s.name, o.code, o.name, "
+                    f"o.successor_id, o.ended_on FROM {spell_table} s JOIN {org_table} o ON o.id = s.organisation_id "
+                    f"WHERE {' OR '.join(wanted)}", [path + "%" for path in paths]), key=lambda r: (r[0], as_day(r[1]))):
+                self._spells[org_id].append((as_day(start), as_day(stop), path, org_type, name))
+                self.orgs[org_id] = (code, org_name, successor, as_day(ended))
         else:
             known, lineage_known = spells_known_at(as_of)
             self._spells.update(known)

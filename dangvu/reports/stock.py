@@ -148,9 +148,21 @@ CONCURRENT = True
 ASIDE_MIN_ORGANISATIONS = 200
 
 
+_SHAPES: dict[tuple[str, int], tuple] = {}
+
+
 def shapes(population: str) -> tuple[set[tuple[str, ...]], set[tuple[tuple[str, ...], str]]]:
     """What the registry counts on ``population``: the key sets of its count figures and the (key set,
-    value attribute) of its means. Each key set is one ``GROUP BY``."""
+    value attribute) of its means. Each key set is one ``GROUP BY``. Worked out once per population (again
+    if a figure is defined later: the registry only grows); callers must not change the sets."""
+    key = (population, len(REGISTRY))
+    found = _SHAPES.get(key)
+    if found is None:
+        found = _SHAPES[key] = _shapes(population)
+    return found
+
+
+def _shapes(population: str) -> tuple[set[tuple[str, ...]], set[tuple[tuple[str, ...], str]]]:
     counts: set[tuple[str, ...]] = set()
     means: set[tuple[tuple[str, ...], str]] = set()
     for figure in REGISTRY.values():
