@@ -40,7 +40,21 @@ def as_day(value) -> date | None:
     return date.fromisoformat(value)
 
 
-def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
+def fetch(sql: str, params: list | tuple = (), *, days: tuple[int, ...] = (), flags: tuple[int, ...] = ()) -> list[tuple]:
+    """The rows of ``sql``; on SQLite the columns at positions ``days`` become dates and those at ``flags``
+    booleans, as the ORM would give them (PostgreSQL gives them so already)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    if connection.vendor == "postgresql" or not (days or flags) or not rows:
+        return rows
+    converted = []
+    for row in rows:
+        row = list(row)
+        for index in days:
+            row[index] = as_day(row[index])
+        for index in flags:
+            if row[index] is not None:
+                row[index] = bool(row[index])
+        converted.append(tuple(row))
+    return converted

@@ -128,6 +128,11 @@ class OrganisationEvent(models.Model):
         verbose_name = "sự kiện tổ chức"
         verbose_name_plural = "sự kiện tổ chức"
         ordering = ["effective_date", "id"]
+        indexes = [
+            # "Has anything been voided since instant t?" decides whether a report reads today's spells
+            # (``reports.scope.tree_is_current``); with ``recorded_at``'s index, no scan of the events.
+            models.Index(fields=["voided_at"], condition=models.Q(voided_at__isnull=False), name="org_event_voided_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.organisation} {self.effective_date:%d/%m/%Y}"

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from dangvu.codes.data import AGE_BANDS
 from dangvu.common.dates import age_in_years
+from dangvu.common.sql import as_day, day_param, fetch, ids_sql, instant_param, table
 from dangvu.members.ledger import replay
 from dangvu.members.models import (
     ACTIVE_STATUSES,
@@ -42,9 +43,9 @@ from dangvu.members.models import (
     MembershipSpell,
     MemberValue,
 )
-from dangvu.organisations.models import BASE_TYPES, Organisation, OrganisationEvent
+from dangvu.organisations.models import BASE_TYPES, Organisation, OrganisationEvent, OrgEventKind
 from dangvu.reports.figures import AGE_CODES, OCCUPATION_GROUPS, REGISTRY, FigureDef
-from dangvu.reports.scope import LineageScope
+from dangvu.reports.scope import LineageScope, currency
 from dangvu.reports.stock import (
     STOCK_POPULATIONS,
     StockQuery,
@@ -206,11 +207,6 @@ def _known(queryset, as_of: datetime, *, current: bool):
     return queryset.filter(recorded_at__lte=as_of).exclude(voided_at__lte=as_of)
 
 
-def ledger_is_current(as_of: datetime) -> bool:
-    """True when nothing was recorded or voided in the ledger after ``as_of``: the spells are as known then."""
-    return not _changed_after(as_of).exists()
-
-
 def _changed_after(as_of: datetime):
     """Ledger rows recorded or voided after ``as_of`` (their members' spells are not what was known then)."""
     return LedgerEvent.objects.filter(Q(recorded_at__gt=as_of) | Q(voided_at__gt=as_of))
@@ -224,50 +220,97 @@ def _moving_fetch(scope: LineageScope, opening: date, date_from: date, date_to: 
     """Spell segments and window events of the members read from spells whose scope or status may change in
     (opening, date_to], or who have an event in the period; with their profiles (joined, no id lists).
 
-    The queries are built here and run aside (``stock.run_aside``: in a thread on PostgreSQL
-    outside a transaction, else when asked); call the result for (spell rows, event rows, dated-value rows of
-    the members admitted in the period, the query of ``_values`` for ``_admitted``)."""
-    candidates = scope.candidate_q("organisation_id")
-    overlapping = (MembershipSpell.objects.filter(status__in=ACTIVE, valid_from__lte=date_to)
-                   .exclude(valid_to__lte=opening))
-    if candidates is not None:
-        overlapping = overlapping.filter(candidates)
-    events = LedgerEvent.objects.filter(voided_at__isnull=True, effective_date__gte=date_from,
-                                        effective_date__lte=date_to)
-    parts = [events]
-    if candidates is not None:
-        # Two queries rather than one with OR: each can use its index (an OR of subqueries cannot).
-        parts = [events.filter(member_id__in=overlapping.values("member_id")),
-                 events.filter(candidates, kind__in=ADMISSION_KINDS)]
+    Hand-built statements (for a small scope, the ORM took longer to build them than the database to run
+    them), built here and run aside (``stock.run_aside``: in a thread on PostgreSQL outside a transaction, else
+    when asked); call the result for (spell rows, event rows, dated-value rows of the members admitted in the
+    period)."""
+    spells_t, events_t, members_t, values_t = (table(MembershipSpell), table(LedgerEvent), table(Member),
+                                               table(MemberValue))
+    opening_p, from_p, to_p = day_param(opening), day_param(date_from), day_param(date_to)
+    statuses = sorted(ACTIVE)
+    changed_params: list = []
     if exclude_after is not None:
-        changed = _changed_after(exclude_after).values("member_id")
-        overlapping = overlapping.exclude(member_id__in=changed)
-        parts = [part.exclude(member_id__in=changed) for part in parts]
-    selected = Q()
-    for part in parts:
-        selected |= Q(member_id__in=part.values("member_id"))
+        stamp = instant_param(exclude_after)
+        changed_params = [stamp, stamp]
+
+    def excluded(alias: str) -> str:
+        # Members whose ledger changed after the instant: replayed in Python instead.
+        if exclude_after is None:
+            return ""
+        return (f" AND {alias}.member_id NOT IN (SELECT x.member_id FROM {events_t} x "
+                "WHERE x.recorded_at > %s OR x.voided_at > %s)")
+
+    def overlapping(alias: str) -> tuple[str, list]:
+        """Active spells at a candidate organisation overlapping (opening, date_to]."""
+        sql = (f"{alias}.status IN ({', '.join(['%s'] * len(statuses))}) AND {alias}.valid_from <= %s "
+               f"AND ({alias}.valid_to IS NULL OR {alias}.valid_to > %s)")
+        params = [*statuses, to_p, opening_p]
+        if not scope.whole:
+            candidates, candidate_params = scope.candidate_sql(f"{alias}.organisation_id")
+            sql += f" AND {candidates}"
+            params += candidate_params
+        return sql + excluded(alias), params + changed_params
+
+    window, window_params = "e.voided_at IS NULL AND e.effective_date >= %s AND e.effective_date <= %s", [from_p, to_p]
+    if scope.whole:
+        parts = [(window + excluded("e"), window_params + changed_params)]
+    else:
+        # Two queries rather than one with OR: each can use its index (an OR of subqueries cannot).
+        spell_sql, spell_params = overlapping("o")
+        candidates, candidate_params = scope.candidate_sql("e.organisation_id")
+        parts = [(f"{window} AND e.member_id IN (SELECT o.member_id FROM {spells_t} o WHERE {spell_sql})"
+                  + excluded("e"), [*window_params, *spell_params, *changed_params]),
+                 (f"{window} AND {candidates} AND e.kind IN (%s, %s)" + excluded("e"),
+                  [*window_params, *candidate_params, *ADMISSION_KINDS, *changed_params])]
+    selected = [(f"ms.member_id IN (SELECT e.member_id FROM {events_t} e WHERE {sql})", params) for sql, params in parts]
     # A spell starting or ending in (opening, date_to]: both bounds given so that each side is an index range.
-    selected |= Q(member_id__in=overlapping.filter(Q(valid_from__gt=opening, valid_from__lte=date_to)
-                                                   | Q(valid_to__gt=opening, valid_to__lte=date_to))
-                  .values("member_id"))
+    spell_sql, spell_params = overlapping("o2")
+    selected.append((f"ms.member_id IN (SELECT o2.member_id FROM {spells_t} o2 WHERE {spell_sql} AND "
+                     "((o2.valid_from > %s AND o2.valid_from <= %s) OR (o2.valid_to > %s AND o2.valid_to <= %s)))",
+                     [*spell_params, opening_p, to_p, opening_p, to_p]))
     changing = scope.changing(opening, date_to)
     if changing is None:
-        selected = Q()
+        selected = []  # R itself changes: every member of the candidates
     elif changing:
-        selected |= Q(member_id__in=overlapping.filter(organisation_id__in=sorted(changing)).values("member_id"))
-    spells = overlapping.filter(selected)
-    profile_columns = tuple(f"member__{f}" for f in PROFILE_FIELDS)
-    spell_rows = spells.values_list("member_id", "valid_from", "valid_to", "organisation_id", "status", "is_exempted",
-                                    *profile_columns).order_by()  # sorted in Python: ordering in SQL forces an index scan
+        spell_sql, spell_params = overlapping("o3")
+        selected.append((f"ms.member_id IN (SELECT o3.member_id FROM {spells_t} o3 WHERE {spell_sql} "
+                         f"AND {ids_sql('o3.organisation_id', changing)})", spell_params))
+    spell_sql, spell_params = overlapping("ms")
+    if selected:
+        spell_sql += " AND (" + " OR ".join(sql for sql, _p in selected) + ")"
+        spell_params += [param for _sql, params in selected for param in params]
+    profile = ", ".join(f"m.{name}" for name in PROFILE_FIELDS)
+    # Not sorted in SQL (ordering forces an index scan): sorted in Python.
+    spell_statement = (f"SELECT ms.member_id, ms.valid_from, ms.valid_to, ms.organisation_id, ms.status, "
+                       f"ms.is_exempted, {profile} FROM {spells_t} ms JOIN {members_t} m ON m.id = ms.member_id "
+                       f"WHERE {spell_sql}", spell_params)
     # No profiles with the events: a member with a window event and no spell row here (rare: events elsewhere)
     # gets theirs from ``_membership``'s lookup of the profiles still missing; joining every event to its
     # member cost a scan of the members for the whole committee.
-    event_rows = [part.values_list(*EVENT_FIELDS).order_by() for part in parts]
-    value_rows = (_known(MemberValue.objects.filter(valid_from__lte=date_to), as_of, current=exclude_after is None)
-                  .filter(member_id__in=_admitted(scope, date_from, date_to, as_of)).values_list(*VALUE_FIELDS)
-                  .order_by())  # sorted by ``_values``; the model's ordering would join and sort by the member's name
-    return run_aside(lambda: (list(spell_rows), [row for rows in event_rows for row in rows], list(value_rows)),
-                     worth_it=worth_a_thread(scope))
+    event_statements = [(f"SELECT e.member_id, e.kind, e.effective_date, e.organisation_id, e.other_province, "
+                         f"e.decision_number, e.id FROM {events_t} e WHERE {sql}", params) for sql, params in parts]
+    # The dated values of the members admitted in the period at a candidate organisation.
+    if exclude_after is None:
+        known, known_params = "v.voided_at IS NULL", []
+    else:
+        known, known_params = "v.recorded_at <= %s AND (v.voided_at IS NULL OR v.voided_at > %s)", changed_params
+    admitted_sql, admitted_params = "", []
+    if not scope.whole:
+        admitted_sql, admitted_params = scope.candidate_sql("a.organisation_id")
+        admitted_sql = " AND " + admitted_sql
+    value_statement = (f"SELECT v.member_id, v.attribute, v.valid_from, v.value, v.id FROM {values_t} v "
+                       f"WHERE v.valid_from <= %s AND {known} AND v.member_id IN (SELECT a.member_id FROM {events_t} a "
+                       f"WHERE a.kind IN (%s, %s) AND a.effective_date >= %s AND a.effective_date <= %s "
+                       f"AND a.voided_at IS NULL{admitted_sql})",
+                       [to_p, *known_params, *ADMISSION_KINDS, from_p, to_p, *admitted_params])
+    profile_days = tuple(6 + i for i, name in enumerate(PROFILE_FIELDS) if name in ("date_of_birth", "admitted_on"))
+
+    def run():
+        spell_rows = fetch(*spell_statement, days=(1, 2, *profile_days), flags=(5,))
+        event_rows = [row for statement in event_statements for row in fetch(*statement, days=(2,), flags=(4,))]
+        return spell_rows, event_rows, fetch(*value_statement, days=(2,))
+
+    return run_aside(run, worth_it=worth_a_thread(scope))
 
 
 def _moving_rows(fetched: Callable[[], tuple[list, list, list]]):
@@ -337,26 +380,12 @@ def _segment_on(segments: list[_Segment], day: date) -> _Segment | None:
 VALUE_FIELDS = ("member_id", "attribute", "valid_from", "value", "id")
 
 
-def _admitted(scope: LineageScope, date_from: date, date_to: date, as_of: datetime):
-    """The members with an admission in the period at a candidate organisation (a ``values("member_id")``)."""
-    admitted = _known(LedgerEvent.objects.filter(kind__in=ADMISSION_KINDS, effective_date__gte=date_from,
-                                                 effective_date__lte=date_to), as_of, current=True)
-    candidates = scope.candidate_q("organisation_id")
-    if candidates is not None:
-        admitted = admitted.filter(candidates)
-    return admitted.values("member_id")
-
-
-def _values(member_ids, date_to: date, as_of: datetime, *, current: bool, subquery=None, subquery_rows=None):
-    """member → attribute → [(valid_from, value)] known at ``as_of``, for ``member_ids`` and the members
-    of ``subquery`` (a ``values("member_id")`` queryset)."""
+def _values(member_ids, date_to: date, as_of: datetime, *, current: bool, rows: list[tuple] | None = None):
+    """member → attribute → [(valid_from, value)] known at ``as_of``, for ``member_ids``, with ``rows`` (rows of
+    ``VALUE_FIELDS`` fetched ahead by ``_moving_fetch``)."""
     values: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     query = _known(MemberValue.objects.filter(valid_from__lte=date_to), as_of, current=current)
-    rows = []
-    if subquery is not None:
-        # ``subquery_rows``: the rows of this very query, fetched ahead (``_moving_fetch``).
-        rows += (subquery_rows if subquery_rows is not None
-                 else list(query.filter(member_id__in=subquery).values_list(*VALUE_FIELDS).order_by()))
+    rows = list(rows or [])
     for chunk in _chunks(set(member_ids)):
         rows += list(query.filter(member_id__in=chunk).values_list(*VALUE_FIELDS).order_by())
     for member_id, attribute, valid_from, value, _pk in sorted(set(rows), key=lambda r: (r[0], r[1], r[2], r[4])):
@@ -602,13 +631,12 @@ def _membership(scope: LineageScope, date_from: date, date_to: date, as_of: date
     for chunk in _chunks(needed - set(profiles)):
         for row in Member.objects.filter(pk__in=chunk).values("pk", *PROFILE_FIELDS):
             profiles[row.pop("pk")] = row
-    admitted = None
-    if admissions and mode != "full-replay":
-        admitted = _admitted(scope, date_from, date_to, as_of)
+    # The admitted members' values came with the moving members' rows (``_moving_fetch``), but for those replayed.
+    fetched_admitted = bool(admissions) and mode != "full-replay"
     replayed_admitted = {m for m, _e in admissions if m in replayed_segments or m in replayed_window}
-    histories = _values(set(stock_segments["closing"]) | (replayed_admitted if admitted is not None
+    histories = _values(set(stock_segments["closing"]) | (replayed_admitted if fetched_admitted
                                                           else {m for m, _e in admissions}),
-                        date_to, as_of, current=current, subquery=admitted, subquery_rows=admitted_values)
+                        date_to, as_of, current=current, rows=admitted_values if fetched_admitted else None)
     first_admitted = _first_admissions(set(stock_segments["closing"]), as_of, current=current)
 
     extra: dict[str, list[Record]] = {"opening": [], "closing": []}
@@ -695,16 +723,18 @@ def _organisations(scope: LineageScope, date_from: date, date_to: date, as_of: d
         org_type = spell[3]
         closing.append(Record("organisation", f"o{org_id}", spell[4], date_to, spell[4], "Đang hoạt động cuối kỳ",
                               {"org_type": org_type, "is_base": org_type in BASE_TYPES}, None, org_id))
-    events = (OrganisationEvent.objects.filter(kind__in=("founding", "dissolution", "merger"),
-                                               effective_date__gte=date_from, effective_date__lte=date_to,
-                                               recorded_at__lte=as_of)
-              .exclude(voided_at__lte=as_of).order_by("effective_date", "id")
-              .values_list("organisation_id", "kind", "effective_date", "decision_number"))
+    stamp = instant_param(as_of)
+    events = fetch(f"SELECT organisation_id, kind, effective_date, decision_number FROM {table(OrganisationEvent)} "
+                   f"WHERE kind IN (%s, %s, %s) AND effective_date >= %s AND effective_date <= %s "
+                   f"AND recorded_at <= %s AND (voided_at IS NULL OR voided_at > %s) ORDER BY effective_date, id",
+                   [OrgEventKind.FOUNDING, OrgEventKind.DISSOLUTION, OrgEventKind.MERGER, day_param(date_from),
+                    day_param(date_to), stamp, stamp])
     changes = []
     labels = {"founding": "Thành lập", "dissolution": "Giải thể", "merger": "Sáp nhập"}
     for org_id, kind, day, number in events:
         if org_id not in scope.candidates:
             continue
+        day = as_day(day)
         probe = day if kind == "founding" else day - timedelta(days=1)
         if not scope.strictly_inside(org_id, probe):
             continue
@@ -865,10 +895,11 @@ def compute(root: Organisation, date_from: date, date_to: date, as_of: datetime 
     ``method`` is chosen from ``as_of`` (see ``_membership``); ``"full-replay"`` replays every ledger
     (slow: for verification)."""
     as_of = as_of or timezone.now()
-    scope = LineageScope(root, as_of)
+    tree_current, ledger_current = currency(as_of)
+    scope = LineageScope(root, as_of, tree_current=tree_current)
     problems: list[str] = []
     if method is None:
-        method = "spells" if ledger_is_current(as_of) else "replay"
+        method = "spells" if ledger_current else "replay"
     assert method in ("spells", "replay", "full-replay"), method
     stock = counted_stock = moving = None
     if method != "full-replay":

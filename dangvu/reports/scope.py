@@ -25,13 +25,27 @@ from dangvu.organisations.models import Organisation, OrganisationEvent, Organis
 Spell = tuple  # (valid_from, valid_to | None, path, org_type, name)
 
 
+def _changed_after_sql(model) -> str:
+    return f"EXISTS (SELECT 1 FROM {table(model)} WHERE recorded_at > %s OR voided_at > %s)"
+
+
 def tree_is_current(as_of: datetime | None) -> bool:
     """True when no organisation event was recorded or voided after ``as_of``: the spells are as known then."""
     if as_of is None:
         return True
     stamp = instant_param(as_of)
-    return not fetch(f"SELECT 1 FROM {table(OrganisationEvent)} WHERE recorded_at > %s OR voided_at > %s LIMIT 1",
-                     [stamp, stamp])
+    return not fetch(f"SELECT {_changed_after_sql(OrganisationEvent)}", [stamp, stamp])[0][0]
+
+
+def currency(as_of: datetime) -> tuple[bool, bool]:
+    """(``tree_is_current(as_of)``, nothing recorded or voided in the member ledger after ``as_of``) in one
+    round trip: the report asks both before anything else."""
+    from dangvu.members.models import LedgerEvent
+
+    stamp = instant_param(as_of)
+    tree_changed, ledger_changed = fetch(f"SELECT {_changed_after_sql(OrganisationEvent)}, "
+                                         f"{_changed_after_sql(LedgerEvent)}", [stamp] * 4)[0]
+    return not tree_changed, not ledger_changed
 
 
 def spells_known_at(as_of: datetime) -> tuple[dict[int, list[Spell]], dict[int, tuple[int | None, date | None]]]:
@@ -87,10 +101,11 @@ class LineageScope:
     ``as_of``: the tree as known at that instant (default: as known now). ``current`` tells whether that is
     today's ``OrganisationSpell`` (SQL may then join the spells; otherwise it must use ``ids_on``)."""
 
-    def __init__(self, root: Organisation, as_of: datetime | None = None):
+    def __init__(self, root: Organisation, as_of: datetime | None = None, *, tree_current: bool | None = None):
         self.root = root
         self.as_of = as_of
-        self.current = tree_is_current(as_of)
+        # ``tree_current``: the caller's ``tree_is_current(as_of)``, when it has it (``currency``).
+        self.current = tree_is_current(as_of) if tree_current is None else tree_current
         self._spells: dict[int, list[Spell]] = defaultdict(list)
         if self.current:
             # Only what R's answers need: R's spells, the spells inside R's paths, those of R's ancestors

@@ -430,11 +430,16 @@ class StockQuery:
         closes its connection. Every statement is read-only and reads rows committed before it starts, as
         the caller's own statements do (each is its own transaction in autocommit)."""
         statements = {name: self.tally_statement(name, day) for name, day in wanted.items()}
-        fetched = run_aside(lambda: {name: self._fetch(sql, params) for name, (sql, params, _d) in statements.items()},
-                            worth_it=worth_a_thread(self.scope))
+        fetched = run_aside(lambda: dict(zip(statements, self._fetch_many(
+            [(sql, params) for sql, params, _d in statements.values()]), strict=True)),
+            worth_it=worth_a_thread(self.scope))
         return lambda: {name: statements[name][2](rows) for name, rows in fetched().items()}
 
     def _fetch(self, sql: str, params: list) -> list[tuple]:
+        return self._fetch_many([(sql, params)])[0]
+
+    def _fetch_many(self, statements: list[tuple[str, list]]) -> list[list[tuple]]:
+        """The rows of each statement, all in one transaction with the session settings set once."""
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # Only for this transaction (``set_config(…, true)`` is ``SET LOCAL``), in one round trip:
@@ -451,8 +456,11 @@ class StockQuery:
                     settings.append(("hash_mem_multiplier", "8"))
                 cursor.execute("SELECT " + ", ".join(f"set_config('{name}', '{value}', true)"
                                                      for name, value in settings))
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+            found = []
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                found.append(cursor.fetchall())
+            return found
 
     def rows(self, population: str, day: date, match=()) -> list[tuple[int, int, str, dict]]:
         """(member id, organisation id, name, attrs) of the stock members whose attrs equal ``match``."""
