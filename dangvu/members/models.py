@@ -206,6 +206,9 @@ class MemberValue(models.Model):
         indexes = [
             # Covering index: the latest value per attribute is read from the index alone (PostgreSQL).
             models.Index(fields=["member", "attribute", "valid_from", "id"], include=["value"], name="value_lookup_cover"),
+            # "Has a value been entered or voided since instant t?" (``reports.scope.currency``), as for the ledger.
+            models.Index(fields=["recorded_at"], name="value_recorded_at"),
+            models.Index(fields=["voided_at"], condition=models.Q(voided_at__isnull=False), name="value_voided_at"),
         ]
 
     def __str__(self) -> str:

@@ -38,14 +38,17 @@ def tree_is_current(as_of: datetime | None) -> bool:
 
 
 def currency(as_of: datetime) -> tuple[bool, bool]:
-    """(``tree_is_current(as_of)``, nothing recorded or voided in the member ledger after ``as_of``) in one
-    round trip: the report asks both before anything else."""
-    from dangvu.members.models import LedgerEvent
+    """(``tree_is_current(as_of)``, nothing recorded or voided after ``as_of`` in the members' ledgers or their
+    dated values) in one round trip: the report asks both before anything else. Only when the second holds may
+    the report read the spells and count values by their void flag alone (``engine.compute``'s "spells" method):
+    a value entered later must not count as of an earlier instant (REPORTS.md "As of")."""
+    from dangvu.members.models import LedgerEvent, MemberValue
 
     stamp = instant_param(as_of)
-    tree_changed, ledger_changed = fetch(f"SELECT {_changed_after_sql(OrganisationEvent)}, "
-                                         f"{_changed_after_sql(LedgerEvent)}", [stamp] * 4)[0]
-    return not tree_changed, not ledger_changed
+    tree_changed, ledger_changed, values_changed = fetch(
+        f"SELECT {_changed_after_sql(OrganisationEvent)}, {_changed_after_sql(LedgerEvent)}, "
+        f"{_changed_after_sql(MemberValue)}", [stamp] * 6)[0]
+    return not tree_changed, not (ledger_changed or values_changed)
 
 
 def spells_known_at(as_of: datetime) -> tuple[dict[int, list[Spell]], dict[int, tuple[int | None, date | None]]]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from dangvu.development.selectors import admission_figures
 from dangvu.members.models import Member, MembershipSpell
+from dangvu.members.services import member_set_value
 from dangvu.reports.engine import compute, records_for
 from dangvu.reports.figures import REGISTRY
 
@@ -101,6 +103,29 @@ def test_as_of_before_a_correction_counts_what_was_known_then(committee):
     assert all(c.ok for c in report.checks)
     today = compute(committee.du, *Y2018)
     assert today.method == "spells" and today.figures["members.died"] == 0
+
+
+def test_a_dated_value_entered_after_the_instant_does_not_count_as_of_then(committee, system_user):
+    """REPORTS.md "As of": a value entered later (here a back-dated occupation and a flag) is not what was
+    known at the instant, even though no ledger event changed since: the report as of then is unchanged,
+    and the report as of now counts it."""
+    instant = timezone.now()
+    before = compute(committee.du, *Y2018, as_of=instant, compare=False, narrative=False)
+    assert before.method == "spells"
+    a2 = committee.members["A2"]
+    member_set_value(actor=system_user, member=a2, attribute="occupation", value="retired", valid_from=date(2017, 1, 1))
+    member_set_value(actor=system_user, member=a2, attribute="is_youth_union_member", value=True,
+                     valid_from=date(2017, 1, 1))
+    again = compute(committee.du, *Y2018, as_of=instant, compare=False, narrative=False)
+    assert again.method == "replay"
+    assert again.figures == before.figures
+    assert "Nguyễn Văn Hùng" in names(again, "members.closing.occupation.worker")
+    now = compute(committee.du, *Y2018, compare=False, narrative=False)
+    f, b = now.figures, before.figures
+    assert now.method == "spells"
+    assert f["members.closing.occupation.retired"] == b["members.closing.occupation.retired"] + 1
+    assert f["members.closing.occupation.worker"] == b["members.closing.occupation.worker"] - 1
+    assert f["members.closing.youth_union"] == b["members.closing.youth_union"] + 1
 
 
 PERIODS = [Y2018, (date(2018, 4, 1), date(2018, 6, 30)), (date(2018, 7, 15), date(2018, 8, 15)),
