@@ -10,12 +10,28 @@ reuse them (``--keep`` insists on reusing and never generates).
 Times ``engine.compute`` (every figure: membership, development, organisations, oversight and discipline,
 with their drill-down populations and the checks; no comparison period, no narrative) for the whole
 committee and for one base organisation, and in the same run hand-written SQL computing, independently of
-the engine, the figure families listed in ``SQL`` (stocks, the occupation breakdown, admissions,
-recognitions, the flows out by kind, oversight lượt by actor and kind, discipline; since the fourth session also
-the closing stock by status, sex, ethnicity, religion, education, profession and political theory, and the
-admissions by kind, sex, ethnicity and occupation). The first seven statements (54 figures, those of the first
-three sessions) are also timed on their own. The command fails when
-the engine and the hand-written SQL disagree on any of them. Each time is printed with the CPU time of the
+the engine, the same figures: since the fifth session every figure of the catalogue (REPORTS.md), each
+compared one by one with the engine's (``_compared_ids``; a mean at the report's precision, one decimal).
+The statements (``SQL``), each set-based, in one pass where it can (GROUPING SETS, FILTER, LATERAL VALUES to
+unpivot): the stocks, the occupation breakdown, admissions, recognitions, the flows out by kind, oversight
+lượt by actor and group, discipline by form (the first seven, 54 figures, of the first three sessions); the
+closing stock by every breakdown and flag, age and era joined; the admissions by every breakdown and flag, age
+and the base organisations admitting; the other crossings of the scope (transfers in, restorations, by
+organisation, by province); the organisations; every other oversight figure (by kind of activity, distinct,
+outcome stages, committee members); the other discipline figures, suspensions and programmes.
+
+Like the engine on a tree that has not changed, the statements read R's subtree from the organisation spells'
+paths (``IN_SCOPE``: R's path is taken as it is today); they do not follow lineage (an organisation merged
+into one inside R), and ``members.org_moved_in``/``org_moved_out`` count the members carried across by an
+organisation spell that changes paths, or by an ``org_transfer`` event. They rely on the generated tree not
+changing (``demo.bench`` founds every organisation once and never moves, merges or dissolves one), which
+keeps those figures, and the lineage, at zero here.
+
+The first seven statements are also timed on their own, as in the first sessions: with the server's default
+settings. All the statements together run, in one transaction, with the settings the engine gives its own
+large statements (``SETTINGS``, as ``reports.stock.StockQuery._fetch``: no JIT, which compiles for longer than
+they run, sorts and hashes in memory), so that both sides run alike. The command fails when
+the engine and the hand-written SQL disagree on any figure. Each time is printed with the CPU time of the
 Python process and of the PostgreSQL backend and the machine's load average, since a shared machine
 inflates wall-clock times. The engine is timed twice per run: as it runs (on PostgreSQL outside a
 transaction its stock statements and the moving members' queries run in threads on connections of their
@@ -80,13 +96,15 @@ SQL = {
     # kind that ends membership or moves it out, and not followed by an active spell inside R.
     "losses": """
         SELECT CASE e.kind WHEN 'death' THEN 'members.died' WHEN 'transfer_out' THEN 'members.transferred_out'
+                           WHEN 'transfer' THEN 'members.transferred_out'
                            WHEN 'removal' THEN 'members.removed' WHEN 'resignation' THEN 'members.resigned'
                            WHEN 'expulsion' THEN 'members.expelled'
                            WHEN 'probation_removal' THEN 'members.probation_removed' END, count(*)
         FROM members_membershipspell ms {scope_last_day}
         JOIN members_ledgerevent e ON e.member_id = ms.member_id AND e.effective_date = ms.valid_to
              AND e.voided_at IS NULL
-             AND e.kind IN ('death', 'transfer_out', 'removal', 'resignation', 'expulsion', 'probation_removal')
+             AND e.kind IN ('death', 'transfer_out', 'transfer', 'removal', 'resignation', 'expulsion',
+                            'probation_removal')
         WHERE ms.status IN {active} AND ms.valid_to > %(opening)s AND ms.valid_to <= %(to)s
           AND NOT EXISTS (SELECT 1 FROM members_membershipspell nx {scope_next}
                           WHERE nx.member_id = ms.member_id AND nx.valid_from = ms.valid_to AND nx.status IN {active})
