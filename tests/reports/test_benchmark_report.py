@@ -97,7 +97,8 @@ def test_the_families_the_generator_leaves_at_zero_are_compared_on_records_of_th
                .exclude(member_id__in=busy).values_list("member_id", flat=True))
         return list(Member.objects.filter(pk__in=list(ids)).order_by("pk"))
 
-    inside = next(c for c in cells if len(quiet_members(c)) >= 4)
+    inside = next(c for c in cells if len(quiet_members(c)) >= 5)
+    leaving = next(c for c in cells.exclude(pk=inside.pk) if quiet_members(c))
     outside = next(c for c in others if quiet_members(c))
     moved = next(c for c in others.exclude(pk=outside.pk) if quiet_members(c))
     staying = quiet_members(inside)
@@ -116,6 +117,11 @@ def test_the_families_the_generator_leaves_at_zero_are_compared_on_records_of_th
                    organisation=inside, decision=decision(date(2024, 6, 1)), received_on=date(2024, 6, 1),
                    from_place="Đảng bộ tỉnh Bình Phước", other_province=True, status="official",
                    admitted_on=date(2015, 2, 1), official_on=date(2016, 2, 1))
+    # A member removed and restored in the period.
+    member_record_event(actor=system_user, member=staying[4], kind=EventKind.REMOVAL,
+                        effective_date=date(2024, 2, 10), decision=decision(date(2024, 2, 10)))
+    member_record_event(actor=system_user, member=staying[4], kind=EventKind.RESTORATION,
+                        effective_date=date(2024, 10, 1), decision=decision(date(2024, 10, 1)))
     # An exemption and dated values on the last day.
     member_record_event(actor=system_user, member=staying[1], kind=EventKind.EXEMPTION,
                         effective_date=date(2024, 3, 1), decision=decision(date(2024, 3, 1)))
@@ -126,13 +132,16 @@ def test_the_families_the_generator_leaves_at_zero_are_compared_on_records_of_th
     # (Stored as the service would: ``member_set_value`` refuses academic_title, a value with no column on Member.)
     MemberValue.objects.create(member=staying[2], attribute="academic_title", value="professor",
                                valid_from=date(2023, 1, 1), recorded_at=now)
-    # A cell founded and dissolved in the period; a cell (with its members) moved into the committee.
+    # A cell founded and dissolved in the period; a cell (with its members) moved into the committee, another
+    # out of it.
     founded = organisation_found(actor=system_user, code="ZT1", name="Chi bộ mới", org_type=OrgType.SUBORDINATE_CELL,
                                  parent=committee, founded_on=date(2024, 2, 1), decision=decision(date(2024, 2, 1)))
     organisation_dissolve(actor=system_user, organisation=founded, effective_date=date(2024, 9, 1),
                           decision=decision(date(2024, 9, 1)), members_to=None)
     organisation_move(actor=system_user, organisation=moved, new_parent=committee, effective_date=date(2024, 7, 1),
                       decision=decision(date(2024, 7, 1)))
+    organisation_move(actor=system_user, organisation=leaving, new_parent=outside.parent,
+                      effective_date=date(2024, 8, 1), decision=decision(date(2024, 8, 1)))
     # A committee member examined in the period, a programme, a suspension, a decision on an organisation and
     # one by a cell.
     subject = (ActivitySubject.objects.filter(member__isnull=False, activity__decision_date__year=2024,
@@ -164,6 +173,7 @@ def test_the_families_the_generator_leaves_at_zero_are_compared_on_records_of_th
              "members.transferred_out.same_province", "members.closing.exempted",
              "members.closing.academic_title.professor", "members.closing.youth_union",
              "members.closing.foreign_spouse", "members.closing.business_owner", "members.org_moved_in",
+             "members.org_moved_out", "members.removed", "members.restored",
              "orgs.founded", "orgs.dissolved", "programmes.base_orgs_with_programme", "discipline.members.suspended",
              "discipline.orgs.warning", "discipline.members.by_body.cell", "discipline.members.content.politics",
              "discipline.members.committee_members"]
