@@ -20,12 +20,13 @@ and the base organisations admitting; the other crossings of the scope (transfer
 organisation, by province); the organisations; every other oversight figure (by kind of activity, distinct,
 outcome stages, committee members); the other discipline figures, suspensions and programmes.
 
-Like the engine on a tree that has not changed, the statements read R's subtree from the organisation spells'
-paths (``IN_SCOPE``: R's path is taken as it is today); they do not follow lineage (an organisation merged
-into one inside R), and ``members.org_moved_in``/``org_moved_out`` count the members carried across by an
-organisation spell that changes paths, or by an ``org_transfer`` event. They rely on the generated tree not
-changing (``demo.bench`` founds every organisation once and never moves, merges or dissolves one), which
-keeps those figures, and the lineage, at zero here.
+No figure is left out. Like the first statements, they read R's subtree day by day from the organisation
+spells' paths (``IN_SCOPE``) with R's path as it is today, and they do not follow lineage (the past of an
+organisation merged into one inside R counting for R): they rely on R itself not moving and on no merger, as
+in the generated tree (``demo.bench`` founds every organisation once and never moves, merges or dissolves
+one). Organisations founded, dissolved or moved below R are read from their spells (the test moves cells);
+``members.org_moved_in``/``org_moved_out`` count the members whose active spell runs through a day on which
+their organisation's spell enters or leaves R's subtree, or who cross it by an ``org_transfer`` event.
 
 The first seven statements are also timed on their own, as in the first sessions: with the server's default
 settings. All the statements together run, in one transaction, with the settings the engine gives its own
