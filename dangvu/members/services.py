@@ -285,6 +285,12 @@ def member_update_profile(*, actor, member: Member, changes: dict[str, Any], cor
     return member
 
 
+def _has_current_column(attribute: ValueAttribute) -> bool:
+    """Most dated attributes keep their latest value in a column of ``Member`` too; some (the academic
+    title) live only in the dated history."""
+    return any(f.name == attribute.value for f in Member._meta.concrete_fields)
+
+
 @transaction.atomic
 def member_set_value(*, actor, member: Member, attribute: str, value: Any, valid_from: date) -> MemberValue:
     """Record a dated value (occupation, education …) valid from ``valid_from``."""
@@ -297,10 +303,11 @@ def member_set_value(*, actor, member: Member, attribute: str, value: Any, valid
     item = MemberValue.objects.create(member=member, attribute=attribute, value=stored, valid_from=valid_from,
                                       recorded_at=timezone.now(),
                                       recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
-    current = (MemberValue.objects.filter(member=member, attribute=attribute, voided_at__isnull=True)
-               .order_by("-valid_from", "-id").values_list("value", flat=True).first())
-    setattr(member, attribute.value, (current == "1") if attribute in BOOLEAN_ATTRIBUTES else current)
-    member.save(update_fields=[attribute.value])
+    if _has_current_column(attribute):
+        current = (MemberValue.objects.filter(member=member, attribute=attribute, voided_at__isnull=True)
+                   .order_by("-valid_from", "-id").values_list("value", flat=True).first())
+        setattr(member, attribute.value, (current == "1") if attribute in BOOLEAN_ATTRIBUTES else current)
+        member.save(update_fields=[attribute.value])
     audit_record(actor=actor, action=AuditAction.UPDATE, event_type=f"value:{attribute.value}", target=member,
                  organisation=member.organisation, new={attribute.value: stored, "valid_from": valid_from})
     return item
@@ -320,14 +327,15 @@ def member_void_value(*, actor, item: MemberValue, reason: str) -> MemberValue:
     item.void_reason = reason[:500]
     item.save(update_fields=["voided_at", "void_reason"])
     attribute = ValueAttribute(item.attribute)
-    current = (MemberValue.objects.filter(member=member, attribute=attribute, voided_at__isnull=True)
-               .order_by("-valid_from", "-id").values_list("value", flat=True).first())
-    if current is None:
-        value = Member._meta.get_field(attribute.value).get_default()
-    else:
-        value = (current == "1") if attribute in BOOLEAN_ATTRIBUTES else current
-    setattr(member, attribute.value, value)
-    member.save(update_fields=[attribute.value])
+    if _has_current_column(attribute):
+        current = (MemberValue.objects.filter(member=member, attribute=attribute, voided_at__isnull=True)
+                   .order_by("-valid_from", "-id").values_list("value", flat=True).first())
+        if current is None:
+            value = Member._meta.get_field(attribute.value).get_default()
+        else:
+            value = (current == "1") if attribute in BOOLEAN_ATTRIBUTES else current
+        setattr(member, attribute.value, value)
+        member.save(update_fields=[attribute.value])
     audit_record(actor=actor, action=AuditAction.VOID, event_type=f"value:{attribute.value}", target=member,
                  organisation=member.organisation,
                  old={attribute.value: item.value, "valid_from": item.valid_from}, new={"voided": True}, reason=reason)

@@ -23,6 +23,7 @@ from dangvu.members.services import (
     member_set_value,
     member_update_profile,
     member_void_event,
+    member_void_value,
 )
 from dangvu.organisations.services import Decision, organisation_dissolve, organisation_found
 from dangvu.rules.engine import RuleViolation
@@ -684,3 +685,17 @@ def test_org_17_a_party_group_holds_no_members(tree, admit, system_user):
                             decision=Decision("2", None, ""), organisation=group)
     assert refused.value.rule_id == "ORG-17"
     assert LedgerEvent.objects.count() == before
+
+
+def test_a_value_without_a_current_column_is_kept_in_the_dated_history_only(tree, admit, system_user):
+    """The academic title has no column on ``Member``: setting and voiding it writes the dated value and the
+    audit, and leaves the member's columns alone (it used to fail on saving a field that does not exist)."""
+    member = admit(tree.c1, on=date(2016, 3, 1))
+    item = member_set_value(actor=system_user, member=member, attribute="academic_title", value="professor",
+                            valid_from=date(2020, 1, 1))
+    assert MemberValue.objects.filter(member=member, attribute="academic_title", voided_at__isnull=True).count() == 1
+    assert AuditEntry.objects.filter(event_type="value:academic_title", target_id=str(member.pk)).exists()
+    member_void_value(actor=system_user, item=item, reason="Ghi nhầm học hàm")
+    item.refresh_from_db()
+    assert item.voided_at is not None
+    assert AuditEntry.objects.filter(event_type="value:academic_title", action="void").exists()

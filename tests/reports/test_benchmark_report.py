@@ -67,7 +67,7 @@ def test_the_families_the_generator_leaves_at_zero_are_compared_on_records_of_th
     from django.utils import timezone
 
     from dangvu.demo import bench
-    from dangvu.members.models import EventKind, LedgerEvent, Member, MembershipSpell, MemberValue
+    from dangvu.members.models import EventKind, LedgerEvent, Member, MembershipSpell
     from dangvu.members.services import member_receive, member_record_event, member_set_value
     from dangvu.organisations.models import Organisation, OrgType
     from dangvu.organisations.services import (
@@ -129,9 +129,8 @@ def test_the_families_the_generator_leaves_at_zero_are_compared_on_records_of_th
                              ("is_business_owner", True)):
         member_set_value(actor=system_user, member=staying[2], attribute=attribute, value=value,
                          valid_from=date(2023, 1, 1))
-    # (Stored as the service would: ``member_set_value`` refuses academic_title, a value with no column on Member.)
-    MemberValue.objects.create(member=staying[2], attribute="academic_title", value="professor",
-                               valid_from=date(2023, 1, 1), recorded_at=now)
+    member_set_value(actor=system_user, member=staying[2], attribute="academic_title", value="professor",
+                     valid_from=date(2023, 1, 1))
     # A cell founded and dissolved in the period; a cell (with its members) moved into the committee, another
     # out of it.
     founded = organisation_found(actor=system_user, code="ZT1", name="Chi bộ mới", org_type=OrgType.SUBORDINATE_CELL,
