@@ -44,7 +44,11 @@ def chart_data(report) -> list[tuple[str, list[tuple[str, float]]]]:
 def svg_bars(title: str, rows: list[tuple[str, float]]) -> str:
     from dangvu.reports.narrative import number
 
-    width, bar_left, bar_width, row_height = 640, 300, 280, 24
+    bar_width, row_height = 280, 24
+    # The labels sit left of the bars, right-aligned: room for the longest (about 7,5 px a character at 13 px,
+    # Vietnamese letters with their marks included), so that none is cut at the left edge.
+    bar_left = max(300, round(max((len(text) for text, _n in rows), default=0) * 7.5) + 16)
+    width = bar_left + bar_width + 60
     top = max((n for _l, n in rows), default=0) or 1
     height = row_height * len(rows) + 10
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '

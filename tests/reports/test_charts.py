@@ -64,3 +64,18 @@ def test_charts_in_the_word_file_are_drawn_bars(committee):
 def test_bar_picture_is_a_valid_png():
     png = bar_png()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and b"IHDR" in png and png.endswith(b"IEND\xaeB`\x82")
+
+
+def test_long_labels_get_room_left_of_the_bars():
+    """A long occupation label is not cut at the chart's left edge: the bars start after the longest label."""
+    from dangvu.reports.charts import svg_bars
+
+    long_label = "2024 – Công nhân, người lao động trong doanh nghiệp ngoài khu vực nhà nước"
+    svg = svg_bars("Kết nạp đảng viên theo năm và nghề nghiệp", [(long_label, 3), ("2024 – Nông dân", 1)])
+    bar_left = int(re.search(r'<rect x="(\d+)"', svg).group(1))
+    width = int(re.search(r'width="(\d+)"', svg).group(1))
+    assert bar_left >= len(long_label) * 7
+    assert width > bar_left + 280
+    assert f"viewBox=\"0 0 {width} " in svg
+    short = svg_bars("Kỷ luật", [("Khiển trách", 1)])
+    assert '<rect x="300"' in short
