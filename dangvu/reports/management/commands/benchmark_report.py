@@ -67,6 +67,17 @@ JOINED_ERA = ("(CASE WHEN c.joined_on IS NULL THEN 'unknown' WHEN c.joined_on < 
 IN_SCOPE = """JOIN organisations_organisationspell {a} ON {a}.organisation_id = {org} AND {a}.valid_from <= {day}
              AND ({a}.valid_to IS NULL OR {a}.valid_to > {day}) AND {a}.path LIKE %(root)s"""
 
+# The acting body relative to R (REPORTS.md "Actors, relative to R"): R's own bodies by the activity's
+# organisation, else by the type of that organisation's spell on the decision day (alias ``os``).
+ACTOR_KEY = """CASE
+  WHEN a.organisation_id = %(root_id)s THEN
+    CASE WHEN a.actor IN ('standing_committee', 'executive_committee', 'inspection_committee') THEN a.actor END
+  WHEN os.org_type IN ('base_party_committee', 'base_cell') THEN
+    CASE WHEN a.actor = 'inspection_committee' THEN 'base_inspection_committees'
+         WHEN a.actor IN ('executive_committee', 'standing_committee', 'cell') THEN 'base_committees' END
+  WHEN os.org_type IN ('subordinate_cell', 'sub_committee') AND a.actor IN ('executive_committee', 'cell')
+    THEN 'cells' END"""
+
 SQL = {
     "stock": """
         SELECT 'members.closing', count(*) FROM members_membershipspell ms {scope_to}
@@ -113,16 +124,7 @@ SQL = {
     # Lượt: one per subject per activity, by the activity's decision date, the actor relative to R.
     "oversight": """
         SELECT 'oversight.' || k.actor_key || '.' || k.grp || '.' || k.subject, count(*) FROM (
-          SELECT CASE
-                   WHEN a.organisation_id = %(root_id)s THEN
-                     CASE WHEN a.actor IN ('standing_committee', 'executive_committee', 'inspection_committee')
-                          THEN a.actor END
-                   WHEN os.org_type IN ('base_party_committee', 'base_cell') THEN
-                     CASE WHEN a.actor = 'inspection_committee' THEN 'base_inspection_committees'
-                          WHEN a.actor IN ('executive_committee', 'standing_committee', 'cell')
-                          THEN 'base_committees' END
-                   WHEN os.org_type IN ('subordinate_cell', 'sub_committee')
-                        AND a.actor IN ('executive_committee', 'cell') THEN 'cells' END AS actor_key,
+          SELECT {actor_key} AS actor_key,
                  CASE WHEN a.activity_type IN ('supervision_regular', 'supervision_thematic') THEN 'supervision'
                       WHEN a.activity_type IN ('compliance', 'violation_signs', 'oversight_work',
                                                'discipline_enforcement', 'finance', 'asset_declaration')
@@ -354,16 +356,7 @@ SQL = {
     # kind (LATERAL VALUES), then one GROUP BY with FILTERs, unpivoted.
     "oversight_detail": """
         WITH k AS (
-          SELECT CASE
-                   WHEN a.organisation_id = %(root_id)s THEN
-                     CASE WHEN a.actor IN ('standing_committee', 'executive_committee', 'inspection_committee')
-                          THEN a.actor END
-                   WHEN os.org_type IN ('base_party_committee', 'base_cell') THEN
-                     CASE WHEN a.actor = 'inspection_committee' THEN 'base_inspection_committees'
-                          WHEN a.actor IN ('executive_committee', 'standing_committee', 'cell')
-                          THEN 'base_committees' END
-                   WHEN os.org_type IN ('subordinate_cell', 'sub_committee')
-                        AND a.actor IN ('executive_committee', 'cell') THEN 'cells' END AS actor_key,
+          SELECT {actor_key} AS actor_key,
                  a.activity_type, CASE WHEN s.member_id IS NULL THEN 'orgs' ELSE 'members' END AS subject,
                  COALESCE(s.member_id, s.organisation_id) AS subject_id,
                  CASE WHEN s.concluded_recorded_at <= %(now)s THEN s.conclusion ELSE '' END AS conclusion,
@@ -461,7 +454,7 @@ assert tuple(SQL)[:len(FIRST_SQL)] == FIRST_SQL
 
 def _sql(name: str) -> str:
     return SQL[name].format(
-        active=ACTIVE,
+        active=ACTIVE, actor_key=ACTOR_KEY,
         scope_to=IN_SCOPE.format(a="os", org="ms.organisation_id", day="%(to)s"),
         scope_opening=IN_SCOPE.format(a="os", org="ms.organisation_id", day="%(opening)s"),
         scope_event=IN_SCOPE.format(a="os", org="e.organisation_id", day="e.effective_date"),
