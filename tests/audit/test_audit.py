@@ -267,3 +267,34 @@ def test_audit_record_many_hashes_and_stores_what_audit_record_would(tree, syste
     assert anonymous.actor_id is None and anonymous.changes == {"old": {}, "new": {"on": "2021-01-01"}}
     assert targeted.target_type == "organisations.organisation" and targeted.target_id == str(tree.c1.pk)
     assert audit_verify_chain() == []
+
+
+def test_changes_text_straight_from_the_values_is_the_text_of_the_json_safe_values():
+    """``_changes_and_text(fast=True)`` (PostgreSQL's bulk audit) gives the text of ``_json_safe`` sorted, and an
+    equal value; with keys JSON converts (ints, None…) or containers of subclasses it takes the slow way."""
+    import decimal
+    from collections import OrderedDict
+    from datetime import UTC, date, datetime
+
+    from dangvu.audit.services import _changes_and_text, _json_safe, _str_keys
+    from dangvu.members.models import EventKind, MemberStatus
+
+    values = [
+        {"old": {}, "new": {"a": date(2020, 1, 2), "b": [1, 2.5, None, True], "c": (1, "x"), "Đ": "Tiếng Việt"}},
+        {"old": {"z": 1, "a": {"y": [{"q": decimal.Decimal("1.50")}], "b": float("nan")}},
+         "new": {"at": datetime(2020, 1, 2, 3, 4, tzinfo=UTC), "kind": EventKind.ADMISSION,
+                 "status": MemberStatus.OFFICIAL}},
+        {"old": {}, "new": {10: "a", 9: "b"}},  # int keys: JSON sorts them as text after the round trip
+        {"old": {}, "new": {"x": {None: 1, "a": 2}}},
+        {"old": {}, "new": OrderedDict([("b", 1), ("a", 2)])},
+        {"old": {}, "new": {"events": [{"n": 1}, {"n": 2, "m": [(3, {"k": date(2021, 5, 6)})]}]}},
+    ]
+    for value in values:
+        expected = _json_safe(value)
+        expected_text = json.dumps(expected, ensure_ascii=False, sort_keys=True)
+        for fast in (True, False):
+            changes, text = _changes_and_text(value, fast=fast)
+            assert text == expected_text, (value, fast)
+            assert json.dumps(changes, sort_keys=True) == json.dumps(expected, sort_keys=True)
+    assert _str_keys(values[0]) and _str_keys(values[1]) and _str_keys(values[5])
+    assert not _str_keys(values[2]) and not _str_keys(values[3]) and not _str_keys(values[4])
