@@ -161,37 +161,10 @@ def audit_record_many(entries, *, batch_size: int = 1000, meanwhile=None) -> lis
     return rows
 
 
-def _str_keys(value) -> bool:
-    """True when every dict in ``value`` (plain dicts, lists and tuples, nested) has only ``str`` keys and no
-    container is of a subclass: then the sorted JSON text of ``value`` is the sorted text of ``_json_safe(value)``
-    (only other keys are converted, or sort differently, on the way)."""
-    kind = type(value)
-    if kind is dict:
-        for key, item in value.items():
-            if type(key) is not str:
-                return False
-            if isinstance(item, (dict, list, tuple)) and not _str_keys(item):
-                return False
-        return True
-    if kind is list or kind is tuple:
-        return all(not isinstance(item, (dict, list, tuple)) or _str_keys(item) for item in value)
-    return not isinstance(value, (dict, list, tuple))
-
-
 # json.dumps(..., ensure_ascii=False, sort_keys=True[, default=str]) without building an encoder per call.
 _SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 _SORTED_STR = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
-
-
-def _changes_and_text(raw: dict, *, fast: bool) -> tuple[Any, str]:
-    """``_json_safe(raw)`` and its sorted JSON text (the text hashed and sent to the column). ``fast``: the text
-    straight from ``raw`` when that is the same text (``_str_keys``), and the value read back from it (the same
-    value; its keys in sorted order, which the jsonb column does not keep anyway)."""
-    if fast and _str_keys(raw):
-        text = _SORTED_STR(raw)
-        return json.loads(text), text
-    changes = json.loads(json.dumps(raw, ensure_ascii=False, default=str))  # = _json_safe
-    return changes, _SORTED(changes)
+_SAFE = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
 def _chained_rows(entries, previous: str) -> tuple[list[AuditEntry], list[str]]:
@@ -201,18 +174,15 @@ def _chained_rows(entries, previous: str) -> tuple[list[AuditEntry], list[str]]:
 
     make = instance_factory(AuditEntry)
     sha256 = hashlib.sha256
+    loads = json.loads
     now = timezone.now
     ip = current_ip.get()
-    # PostgreSQL stores the text given (jsonb: its own key order); elsewhere ``changes`` itself is serialised, so it
-    # keeps the key order of ``_json_safe``.
-    fast = connection.vendor == "postgresql"
     actors: dict[Any, tuple[dict[str, Any], dict[str, Any]]] = {}
     rows: list[AuditEntry] = []
     texts: list[str] = []
     for item in entries:
-        unknown = item.keys() - _ENTRY_KEYS
-        if unknown:
-            raise TypeError(f"audit_record_many: unknown keys {sorted(unknown)}")
+        if not _ENTRY_KEYS.issuperset(item):
+            raise TypeError(f"audit_record_many: unknown keys {sorted(item.keys() - _ENTRY_KEYS)}")
         actor = item.get("actor")
         key = getattr(actor, "pk", None) if actor is not None else None
         actor_key = (key, id(actor) if key is None else 0)
@@ -232,7 +202,8 @@ def _chained_rows(entries, previous: str) -> tuple[list[AuditEntry], list[str]]:
             target_id = target_id or str(target.pk)
             target_repr = target_repr or str(target)[:300]
         organisation = item.get("organisation")
-        changes, text = _changes_and_text({"old": item.get("old") or {}, "new": item.get("new") or {}}, fast=fast)
+        changes = loads(_SAFE({"old": item.get("old") or {}, "new": item.get("new") or {}}))  # = _json_safe
+        text = _SORTED(changes)
         entry = make({
             **values, "occurred_at": now(), "source_ip": ip, "action": str(item["action"]),
             "event_type": item.get("event_type", ""),

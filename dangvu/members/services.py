@@ -81,13 +81,20 @@ def _event_snapshot(event: LedgerEvent) -> dict[str, Any]:
 
 
 def _event_snapshot_text(event: LedgerEvent) -> dict[str, Any]:
-    """``_event_snapshot`` with its dates as text (``str``, as the audit's JSON writes a date)."""
-    snapshot = _event_snapshot(event)
-    for name in ("effective_date", "decision_date", "ceremony_date"):
-        day = snapshot[name]
-        if isinstance(day, date):
-            snapshot[name] = str(day)
-    return snapshot
+    """``_event_snapshot`` with its dates as text (``str``, as the audit's JSON writes a date); an organisation
+    whose key is empty is None without asking the descriptor (it would answer the same)."""
+    organisation = event.organisation if event.organisation_id is not None else None
+    source = event.from_organisation if event.from_organisation_id is not None else None
+    effective, decided, ceremony = event.effective_date, event.decision_date, event.ceremony_date
+    return {
+        "kind": event.kind, "effective_date": str(effective) if isinstance(effective, date) else effective,
+        "decision_number": event.decision_number,
+        "decision_date": str(decided) if isinstance(decided, date) else decided, "deciding_body": event.deciding_body,
+        "organisation": organisation.code if organisation else None,
+        "from_organisation": source.code if source else None,
+        "external_place": event.external_place,
+        "ceremony_date": str(ceremony) if isinstance(ceremony, date) else ceremony, "details": event.details,
+    }
 
 
 def _active_events(member: Member) -> list[LedgerEvent]:
@@ -677,6 +684,9 @@ class _PlanContext:
         return known
 
 
+_VALUE_ATTRIBUTES = {attribute.value: attribute for attribute in ValueAttribute}  # = ValueAttribute(name)
+
+
 def _plan_admission(row: AdmitRow, *, actor, now, today, orgs, is_active_org, taken_cids, taken_cards,
                     context: _PlanContext | None = None, in_thread: bool = False):
     """The checks of ``member_admit`` + ``member_set_value`` + recognition, in their order, without queries.
@@ -726,7 +736,7 @@ def _plan_admission(row: AdmitRow, *, actor, now, today, orgs, is_active_org, ta
     # member_set_value, from the admission date
     values = []
     for attribute, value in row.values.items():
-        attribute = ValueAttribute(attribute)
+        attribute = _VALUE_ATTRIBUTES.get(attribute) or ValueAttribute(attribute)
         stored = ("1" if value else "0") if attribute in BOOLEAN_ATTRIBUTES else str(value)
         require("LIFE-06", on=admitted_on, ok=admitted_on <= today)
         values.append(context.make_value({
