@@ -404,7 +404,8 @@ class MemberKind(Kind):
         return rows
 
     def apply_many(self, ctx, items):
-        """New members through ``member_admit_many``: the same rules and records as ``_apply_new``, one
+        """New members through the batch's ``BulkAdmission`` (``member_admit_many`` chunk by chunk, the next chunk,
+        ``ctx.upcoming``, planned while this one is written): the same rules and records as ``_apply_new``, one
         query per kind of record instead of dozens per row. Provenance is written at once (same transaction): one
         row per member, listing its events and values (``dangvu.imports.models.RECORDS``)."""
         by_row = {result.row: result for result, _row in items}
