@@ -161,22 +161,28 @@ def audit_record_many(entries, *, batch_size: int = 1000, meanwhile=None) -> lis
     return rows
 
 
+# json.dumps(..., ensure_ascii=False, sort_keys=True[, default=str]) without building an encoder per call.
+_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_SORTED_STR = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+_SAFE = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+
 def _chained_rows(entries, previous: str) -> tuple[list[AuditEntry], list[str]]:
     """The unsaved rows of ``audit_record_many``, hash-chained from ``previous``, and the JSON text of each
     one's ``changes``."""
     from dangvu.common.bulk import instance_factory
 
     make = instance_factory(AuditEntry)
-    dumps = json.dumps
     sha256 = hashlib.sha256
+    loads = json.loads
+    now = timezone.now
     ip = current_ip.get()
     actors: dict[Any, tuple[dict[str, Any], dict[str, Any]]] = {}
     rows: list[AuditEntry] = []
     texts: list[str] = []
     for item in entries:
-        unknown = item.keys() - _ENTRY_KEYS
-        if unknown:
-            raise TypeError(f"audit_record_many: unknown keys {sorted(unknown)}")
+        if not _ENTRY_KEYS.issuperset(item):
+            raise TypeError(f"audit_record_many: unknown keys {sorted(item.keys() - _ENTRY_KEYS)}")
         actor = item.get("actor")
         key = getattr(actor, "pk", None) if actor is not None else None
         actor_key = (key, id(actor) if key is None else 0)
@@ -196,10 +202,10 @@ def _chained_rows(entries, previous: str) -> tuple[list[AuditEntry], list[str]]:
             target_id = target_id or str(target.pk)
             target_repr = target_repr or str(target)[:300]
         organisation = item.get("organisation")
-        changes = json.loads(dumps({"old": item.get("old") or {}, "new": item.get("new") or {}},
-                                   ensure_ascii=False, default=str))  # = _json_safe
+        changes = loads(_SAFE({"old": item.get("old") or {}, "new": item.get("new") or {}}))  # = _json_safe
+        text = _SORTED(changes)
         entry = make({
-            **values, "occurred_at": timezone.now(), "source_ip": ip, "action": str(item["action"]),
+            **values, "occurred_at": now(), "source_ip": ip, "action": str(item["action"]),
             "event_type": item.get("event_type", ""),
             "organisation_id": organisation.pk if organisation is not None else None,
             "target_type": target_type, "target_id": str(target_id), "target_repr": target_repr[:300],
@@ -207,9 +213,8 @@ def _chained_rows(entries, previous: str) -> tuple[list[AuditEntry], list[str]]:
             "previous_hash": previous,
         }, {**related, "organisation": organisation} if organisation is not None else related)
         before, after = _canonical_parts(entry)
-        text = dumps(changes, ensure_ascii=False, sort_keys=True)
-        head = dumps(before, ensure_ascii=False, sort_keys=True, default=str)
-        tail = dumps(after, ensure_ascii=False, sort_keys=True, default=str)
+        head = _SORTED_STR(before)
+        tail = _SORTED_STR(after)
         canonical = f"{head[:-1]}, {text}, {tail[1:]}"
         entry.entry_hash = previous = sha256(canonical.encode("utf-8")).hexdigest()
         rows.append(entry)

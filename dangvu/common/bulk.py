@@ -155,6 +155,16 @@ def bulk_insert(model, objs: list, *, batch_size: int = 1000, json_texts: dict[s
     return objs
 
 
+def _copy_data(transformer, encoding: str, rows) -> bytes:
+    """The COPY data (text format) of ``rows``: the bytes ``copy.write_row`` would send for each row."""
+    from psycopg._copy_base import TextFormatter  # psycopg's own (pinned in requirements.lock)
+
+    formatter = TextFormatter(transformer, encoding=encoding)
+    parts = [formatter.write_row(row) for row in rows()]
+    parts.append(formatter.end())
+    return b"".join(parts)
+
+
 def copy_meanwhile(jobs: list[tuple[type, list]]):
     """Start writing ``jobs`` — (model, objects with ids from ``reserve_ids``) — with COPY in a worker thread on
     this thread's PostgreSQL connection, inside the caller's transaction, and return ``wait()``, which the caller
@@ -162,26 +172,46 @@ def copy_meanwhile(jobs: list[tuple[type, list]]):
     Django's exception, if any. Meanwhile the caller may compute; a query it makes waits for the worker
     (psycopg's connection lock serialises every operation on the connection).
 
+    The rows are turned into COPY data here, table by table, each table's data handed to the worker as soon as it
+    is ready: the worker only sends bytes and waits for PostgreSQL, so it hardly needs the interpreter (the GIL)
+    while this thread computes.
+
     The foreign keys of these rows are checked at the end of each COPY (``SET CONSTRAINTS ALL IMMEDIATE``, then
     back to ``DEFERRED``, Django's mode) instead of at COMMIT: the same checks, done while the caller computes
     instead of after it. A failure rolls back with the caller's savepoint, which restores the mode."""
+    import queue
+
+    from psycopg.adapt import Transformer
+
     jobs = [(model, objs) for model, objs in jobs if objs]
     prepared = [_copy_job(model, objs) for model, objs in jobs]
     raw = connection.connection
     failure: list[BaseException] = []
+    ready: queue.SimpleQueue = queue.SimpleQueue()
 
     def run():
         try:
             with raw.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                for statement, rows in prepared:
-                    _copy(cursor, statement, rows)
+                while (item := ready.get()) is not None:
+                    statement, data = item
+                    with cursor.copy(statement) as copy:
+                        copy.write(data)
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         except BaseException as exc:  # re-raised in the caller's thread by wait()
             failure.append(exc)
 
     worker = threading.Thread(target=run, name="dangvu-bulk-copy", daemon=True)
     worker.start()
+    try:
+        transformer, encoding = Transformer(raw), raw.pgconn._encoding
+        for statement, rows in prepared:
+            ready.put((statement, _copy_data(transformer, encoding, rows)))
+    except BaseException:
+        ready.put(None)
+        worker.join()  # the worker stops after the data it has: done before the error reaches the savepoint
+        raise
+    ready.put(None)
 
     def wait() -> None:
         worker.join()

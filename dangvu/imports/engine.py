@@ -135,6 +135,7 @@ class Context:
         self.today = timezone.localdate()
         self.provenance: list[ImportRow] = []
         self.source = f"Nhập từ tệp {batch.file_name} (lô {batch.pk})"
+        self.upcoming: list | None = None  # the next chunk of new rows, while one is written (``run_batch``)
 
     def remember(self, row: int, obj, action: str, changes: dict | None = None) -> None:
         from django.contrib.contenttypes.models import ContentType
@@ -239,10 +240,31 @@ def run_batch(batch: ImportBatch, *, user, dry_run: bool,
             if progress:
                 progress(done, total, "write")
 
+        # The chunks of new rows, each written when the loop reaches its last row; the kind sees the next chunk
+        # (``context.upcoming``) when nothing is written between the two, to prepare it meanwhile.
+        chunks: dict[int, list[tuple[RowResult, dict]]] = {}
+        run: list[tuple[RowResult, dict]] = []
+        last = 0
+        for index, (result, row) in enumerate(parsed, start=1):
+            if result.outcome == "new" and bulk is not None:
+                run.append((result, row))
+                last = index
+                if len(run) >= BULK_CHUNK:
+                    chunks[index], run = run, []
+                continue
+            if run:
+                chunks[last], run = run, []
+        if run:
+            chunks[last] = run
+        ends = sorted(chunks)
+        following = {end: chunks[after] for end, after in zip(ends, ends[1:], strict=False)
+                     if all(parsed[i - 1][0].outcome == "new" for i in range(end + 1, after + 1))}
+
         for index, (result, row) in enumerate(parsed, start=1):
             if result.outcome == "new" and bulk is not None:
                 pending.append((result, row))
-                if len(pending) >= BULK_CHUNK:
+                if index in chunks:
+                    context.upcoming = following.get(index)
                     flush(index)
                 continue
             flush(index - 1)

@@ -32,9 +32,9 @@ from dangvu.members.models import (
 )
 from dangvu.members.services import (
     AdmitRow,
+    BulkAdmission,
     MemberRowsRefused,
     member_admit,
-    member_admit_many,
     member_record_event,
     member_set_value,
     member_update_profile,
@@ -393,13 +393,29 @@ class MemberKind(Kind):
                         values={name: row[name] for name in VALUE_FIELDS if row.get(name) and row[name] != "unknown"},
                         official_on=row.get("official_on"), key=result.row, reason=f"{ctx.source}, dòng {result.row}")
 
+    def _admit_rows(self, ctx, items) -> list[AdmitRow]:
+        """The ``AdmitRow`` of each item, built once (the rows of the next chunk are built ahead)."""
+        numbers = tuple(result.row for result, _row in items)
+        built = getattr(ctx, "admit_rows", None)
+        if built is not None and built[0] == numbers:
+            return built[1]
+        rows = [self._admit_row(ctx, r, row) for r, row in items]
+        ctx.admit_rows = (numbers, rows)
+        return rows
+
     def apply_many(self, ctx, items):
-        """New members through ``member_admit_many``: the same rules and records as ``_apply_new``, one
+        """New members through the batch's ``BulkAdmission`` (``member_admit_many`` chunk by chunk, the next chunk,
+        ``ctx.upcoming``, planned while this one is written): the same rules and records as ``_apply_new``, one
         query per kind of record instead of dozens per row. Provenance is written at once (same transaction): one
         row per member, listing its events and values (``dangvu.imports.models.RECORDS``)."""
         by_row = {result.row: result for result, _row in items}
+        admission = getattr(ctx, "member_admission", None)
+        if admission is None:  # one for the batch: the next chunk (``ctx.upcoming``) is planned while this is written
+            admission = ctx.member_admission = BulkAdmission(actor=ctx.user)
+        rows = self._admit_rows(ctx, items)
+        upcoming = getattr(ctx, "upcoming", None)
         try:
-            members = member_admit_many(actor=ctx.user, rows=[self._admit_row(ctx, r, row) for r, row in items])
+            members = admission.admit(rows, upcoming=self._admit_rows(ctx, upcoming) if upcoming else None)
         except MemberRowsRefused as refused:
             return [(by_row[key], violation) for key, violation in refused.errors]
         from django.contrib.contenttypes.models import ContentType

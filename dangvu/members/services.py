@@ -5,6 +5,7 @@ A refused change raises ``RuleViolation`` and leaves nothing behind."""
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -76,6 +77,23 @@ def _event_snapshot(event: LedgerEvent) -> dict[str, Any]:
         "organisation": event.organisation.code if event.organisation else None,
         "from_organisation": event.from_organisation.code if event.from_organisation else None,
         "external_place": event.external_place, "ceremony_date": event.ceremony_date, "details": event.details,
+    }
+
+
+def _event_snapshot_text(event: LedgerEvent) -> dict[str, Any]:
+    """``_event_snapshot`` with its dates as text (``str``, as the audit's JSON writes a date); an organisation
+    whose key is empty is None without asking the descriptor (it would answer the same)."""
+    organisation = event.organisation if event.organisation_id is not None else None
+    source = event.from_organisation if event.from_organisation_id is not None else None
+    effective, decided, ceremony = event.effective_date, event.decision_date, event.ceremony_date
+    return {
+        "kind": event.kind, "effective_date": str(effective) if isinstance(effective, date) else effective,
+        "decision_number": event.decision_number,
+        "decision_date": str(decided) if isinstance(decided, date) else decided, "deciding_body": event.deciding_body,
+        "organisation": organisation.code if organisation else None,
+        "from_organisation": source.code if source else None,
+        "external_place": event.external_place,
+        "ceremony_date": str(ceremony) if isinstance(ceremony, date) else ceremony, "details": event.details,
     }
 
 
@@ -380,9 +398,14 @@ class _OrgIntervals:
     a spell with valid_from <= day < valid_to)."""
 
     def __init__(self, org_ids):
+        self.spells: dict[int, list[tuple[date, date | None]]] = {}
+        if org_ids:
+            self.load(org_ids)
+
+    def load(self, org_ids) -> None:
+        """Add the spells of more organisations (not loaded before)."""
         from dangvu.organisations.models import OrganisationSpell
 
-        self.spells: dict[int, list[tuple[date, date | None]]] = {}
         for org_id, start, end in OrganisationSpell.objects.filter(organisation_id__in=org_ids).values_list(
                 "organisation_id", "valid_from", "valid_to"):
             self.spells.setdefault(org_id, []).append((start, end))
@@ -429,33 +452,135 @@ def member_admit_many(*, actor, rows: list[AdmitRow]) -> list[Member]:
     current-state columns), ledger events, spells and values are bulk-inserted, with one CREATE audit row
     per member carrying the profile (CCCD masked), the events and the values. Each returned member carries
     ``created_events`` and ``created_values`` (the rows written for it, in the order the per-row services
-    would write them: admission, values, recognition)."""
-    if not rows:
-        return []
-    today = timezone.localdate()
-    now = timezone.now()
-    recorder = actor if getattr(actor, "is_authenticated", False) else None
-    org_ids = {row.organisation.pk for row in rows}
-    orgs = Organisation.objects.in_bulk(org_ids)
-    is_active_org = _OrgIntervals(org_ids)
-    cleaned_cids = {clean(r.profile["citizen_id"]).strip() for r in rows if isinstance(r.profile.get("citizen_id"), str)
-                    and r.profile.get("citizen_id")}
-    cleaned_cards = {clean(r.profile["card_number"]).strip() for r in rows
-                     if isinstance(r.profile.get("card_number"), str) and r.profile.get("card_number")}
-    taken_cids, taken_cards = _taken("citizen_id", cleaned_cids), _taken("card_number", cleaned_cards)
-    errors: list[tuple[Any, RuleViolation]] = []
-    planned = []
-    context = _PlanContext()
-    for index, row in enumerate(rows):
-        try:
-            planned.append(_plan_admission(row, actor=recorder, now=now, today=today, orgs=orgs,
-                                           is_active_org=is_active_org, taken_cids=taken_cids,
-                                           taken_cards=taken_cards, context=context))
-        except RuleViolation as exc:
-            errors.append((row.key if row.key is not None else index + 1, exc))
-    if errors:
-        raise MemberRowsRefused(errors)
+    would write them: admission, values, recognition).
 
+    A caller writing many chunks in one transaction uses one ``BulkAdmission`` for all of them instead (it plans
+    the next chunk while this one is written)."""
+    return BulkAdmission(actor=actor).admit(rows)
+
+
+class _Ahead:
+    """The plan of the next chunk, made in a helper thread (``BulkAdmission.admit``)."""
+
+    def __init__(self, rows: list[AdmitRow], run):
+        self.rows = rows
+        self.outcome: list = []
+
+        def target():
+            try:
+                self.outcome.append(run())
+            except BaseException as exc:  # noqa: BLE001 - the main thread plans again, and meets it itself
+                self.outcome.append(exc)
+
+        self.thread = threading.Thread(target=target, name="dangvu-bulk-plan", daemon=True)
+        self.thread.start()
+
+    def result(self):
+        self.thread.join()
+        outcome = self.outcome[0]
+        return None if isinstance(outcome, BaseException) else outcome
+
+
+class _NeedsQuery(Exception):
+    """Raised by a plan made in the helper thread when it would need the database (it never has the
+    connection): the chunk is planned again in the caller's thread."""
+
+
+class BulkAdmission:
+    """``member_admit_many`` for the chunks of one import, in one transaction: the same checks, in the same order,
+    and the same rows written for each chunk, with the organisations and the rules loaded once.
+
+    ``admit(rows, upcoming=next_rows)`` also plans the next chunk in a helper thread while this one is written
+    (the writes mostly wait for PostgreSQL, so the two overlap). The next chunk's CCCD / card numbers are checked
+    against the database before this chunk is written: this chunk writes none of them (when it would, the next
+    chunk is planned again after it), so the answer is the one a query after the write would give. The helper
+    thread runs only the pure part (``_plan_admission`` against what was loaded); anything else
+    (``_NeedsQuery``, an unexpected error) and the chunk is planned again in the caller's thread. ``admit`` uses
+    the plan made ahead only for the very rows it was made for (compared field by field)."""
+
+    def __init__(self, *, actor):
+        from dangvu.rules.engine import all_rules
+
+        all_rules()  # loaded here, not in the helper thread
+        self.actor = actor
+        self.recorder = actor if getattr(actor, "is_authenticated", False) else None
+        self.orgs: dict[int, Organisation] = {}
+        self.is_active_org = _OrgIntervals(())
+        self.context = _PlanContext()
+        self.ahead: _Ahead | None = None
+
+    def _load(self, rows: list[AdmitRow]):
+        """The queries a plan needs (caller's thread): organisations and their lives, taken CCCD / card numbers."""
+        missing = {row.organisation.pk for row in rows} - self.orgs.keys()
+        if missing:
+            self.orgs.update(Organisation.objects.in_bulk(missing))
+            self.is_active_org.load(missing)
+        cids = _keys(rows, "citizen_id")
+        cards = _keys(rows, "card_number")
+        return cids, cards, _taken("citizen_id", cids), _taken("card_number", cards)
+
+    def _plan(self, rows: list[AdmitRow], taken_cids: set[str], taken_cards: set[str], *, in_thread: bool = False,
+              today: date | None = None, now=None):
+        today = today or timezone.localdate()
+        now = now or timezone.now()
+        errors: list[tuple[Any, RuleViolation]] = []
+        planned = []
+        for index, row in enumerate(rows):
+            try:
+                planned.append(_plan_admission(row, actor=self.recorder, now=now, today=today, orgs=self.orgs,
+                                               is_active_org=self.is_active_org, taken_cids=taken_cids,
+                                               taken_cards=taken_cards, context=self.context,
+                                               in_thread=in_thread))
+            except RuleViolation as exc:
+                errors.append((row.key if row.key is not None else index + 1, exc))
+        return planned, errors
+
+    def _planned(self, rows: list[AdmitRow]):
+        ahead, self.ahead = self.ahead, None
+        if ahead is not None:
+            outcome = ahead.result()
+            if outcome is not None and ahead.rows == rows:
+                return outcome
+        _cids, _cards, taken_cids, taken_cards = self._load(rows)
+        return self._plan(rows, taken_cids, taken_cards)
+
+    def _plan_ahead(self, rows: list[AdmitRow], upcoming: list[AdmitRow]):
+        """Load what the next chunk's plan needs (queries, now) and return the function that starts planning it (in
+        the helper thread, once this chunk's rows are built: from then on this thread mostly waits for the
+        database), or None when it must be planned after this chunk's writes."""
+        cids, cards, taken_cids, taken_cards = self._load(upcoming)
+        if cids & _keys(rows, "citizen_id") or cards & _keys(rows, "card_number"):
+            return None  # the answer depends on this chunk's writes: planned after them
+        today, now = timezone.localdate(), timezone.now()  # read here: the time zone is per thread
+
+        def start() -> None:
+            if self.ahead is None:
+                self.ahead = _Ahead(upcoming, lambda: self._plan(upcoming, taken_cids, taken_cards, in_thread=True,
+                                                                 today=today, now=now))
+
+        return start
+
+    def admit(self, rows: list[AdmitRow], *, upcoming: list[AdmitRow] | None = None) -> list[Member]:
+        if not rows:
+            return []
+        with transaction.atomic():
+            planned, errors = self._planned(rows)
+            start = self._plan_ahead(rows, upcoming) if upcoming else None
+            if errors:
+                if start is not None:
+                    start()
+                raise MemberRowsRefused(errors)
+            return _write_admissions(self.actor, rows, planned, built=start)
+
+
+def _keys(rows: list[AdmitRow], name: str) -> set[str]:
+    """The CCCD (or card) numbers of ``rows`` as ``_plan_admission`` will check them."""
+    return {clean(r.profile[name]).strip() for r in rows if isinstance(r.profile.get(name), str) and r.profile.get(name)}
+
+
+def _write_admissions(actor, rows: list[AdmitRow], planned: list, built=None) -> list[Member]:
+    """The writes of ``member_admit_many`` for rows planned without a refusal. ``built`` (optional) is called once
+    every row to write is built, before waiting for the writes."""
     members = [plan[0] for plan in planned]
     concurrent = connection.vendor == "postgresql"
     if concurrent:
@@ -491,20 +616,37 @@ def member_admit_many(*, actor, rows: list[AdmitRow]) -> list[Member]:
         records = [(Member, members), *records]
 
         def meanwhile():
-            return copy_meanwhile(records)
+            wait = copy_meanwhile(records)
+            if built is None:
+                return wait
+
+            def then():
+                built()
+                wait()
+
+            return then
     else:
         for model, objs in records:
             bulk_insert(model, objs)
         meanwhile = None
+        if built is not None:
+            built()
 
     def audits():
+        # The snapshots of the per-row services, their dates already as the audit's JSON writes them (``str``).
         for (member, member_events, member_values, _result), row in zip(planned, rows, strict=True):
+            profile = _mask(_profile_snapshot(member))
+            born = profile["date_of_birth"]
+            if isinstance(born, date):
+                profile["date_of_birth"] = str(born)
             yield {
                 "actor": actor, "action": AuditAction.CREATE, "event_type": "bulk_admission", "target": member,
                 "organisation": row.organisation, "reason": clean(row.reason),
-                "new": {**_mask(_profile_snapshot(member)),
-                        "events": [_event_snapshot(event) for event in member_events],
-                        "values": [{"attribute": item.attribute, "value": item.value, "valid_from": item.valid_from}
+                "new": {**profile,
+                        "events": [_event_snapshot_text(event) for event in member_events],
+                        "values": [{"attribute": item.attribute, "value": item.value,
+                                    "valid_from": str(item.valid_from) if isinstance(item.valid_from, date)
+                                    else item.valid_from}
                                    for item in member_values]},
             }
 
@@ -550,8 +692,11 @@ class _PlanContext:
         return known
 
 
+_VALUE_ATTRIBUTES = {attribute.value: attribute for attribute in ValueAttribute}  # = ValueAttribute(name)
+
+
 def _plan_admission(row: AdmitRow, *, actor, now, today, orgs, is_active_org, taken_cids, taken_cards,
-                    context: _PlanContext | None = None):
+                    context: _PlanContext | None = None, in_thread: bool = False):
     """The checks of ``member_admit`` + ``member_set_value`` + recognition, in their order, without queries.
     Returns (member with its current columns, events, values, replay); raises the first RuleViolation."""
     context = context or _PlanContext()
@@ -599,7 +744,7 @@ def _plan_admission(row: AdmitRow, *, actor, now, today, orgs, is_active_org, ta
     # member_set_value, from the admission date
     values = []
     for attribute, value in row.values.items():
-        attribute = ValueAttribute(attribute)
+        attribute = _VALUE_ATTRIBUTES.get(attribute) or ValueAttribute(attribute)
         stored = ("1" if value else "0") if attribute in BOOLEAN_ATTRIBUTES else str(value)
         require("LIFE-06", on=admitted_on, ok=admitted_on <= today)
         values.append(context.make_value({
@@ -624,9 +769,13 @@ def _plan_admission(row: AdmitRow, *, actor, now, today, orgs, is_active_org, ta
     final = result.final
     member.status = final.status
     member.organisation_id = final.organisation_id
-    member.org_path = orgs[final.organisation_id].path if final.organisation_id in orgs else (
-        Organisation.objects.values_list("path", flat=True).get(pk=final.organisation_id)
-        if final.organisation_id else "")
+    if final.organisation_id in orgs:
+        member.org_path = orgs[final.organisation_id].path
+    elif in_thread and final.organisation_id:
+        raise _NeedsQuery
+    else:
+        member.org_path = (Organisation.objects.values_list("path", flat=True).get(pk=final.organisation_id)
+                           if final.organisation_id else "")
     member.temporary_organisation_id = final.temporary_organisation_id
     member.admitted_on = final.first_admitted_on
     member.official_on = final.official_on

@@ -267,3 +267,31 @@ def test_audit_record_many_hashes_and_stores_what_audit_record_would(tree, syste
     assert anonymous.actor_id is None and anonymous.changes == {"old": {}, "new": {"on": "2021-01-01"}}
     assert targeted.target_type == "organisations.organisation" and targeted.target_id == str(tree.c1.pk)
     assert audit_verify_chain() == []
+
+
+
+def test_audit_record_many_serialises_awkward_values_as_audit_record_would():
+    """The batch's one serialisation per row (prebuilt encoders): ``changes`` is ``_json_safe`` of the values and
+    the hash is ``compute_hash`` of the row, for dates, datetimes, enums, decimals, tuples, keys JSON converts."""
+    import decimal
+    from collections import OrderedDict
+    from datetime import UTC, datetime
+
+    from dangvu.audit.services import _json_safe, audit_record_many, compute_hash
+    from dangvu.members.models import MemberStatus
+
+    values = [
+        {"a": date(2020, 1, 2), "b": [1, 2.5, None, True], "c": (1, "x"), "Đ": "Tiếng Việt"},
+        {"z": {"y": [{"q": decimal.Decimal("1.50")}]}, "at": datetime(2020, 1, 2, 3, 4, tzinfo=UTC),
+         "kind": EventKind.ADMISSION, "status": MemberStatus.OFFICIAL},
+        {10: "a", 9: "b", "x": {None: 1}},
+        OrderedDict([("b", 1), ("a", 2)]),
+    ]
+    rows = audit_record_many([{"actor": None, "action": AuditAction.UPDATE, "target_type": "t", "target_id": str(n),
+                               "old": {"n": n}, "new": value} for n, value in enumerate(values)])
+    for row, (n, value) in zip(rows, enumerate(values), strict=True):
+        assert row.changes == _json_safe({"old": {"n": n}, "new": value})
+        assert row.entry_hash == compute_hash(row)
+        stored = AuditEntry.objects.get(pk=row.pk)
+        assert stored.changes == row.changes and compute_hash(stored) == row.entry_hash
+    assert audit_verify_chain() == []

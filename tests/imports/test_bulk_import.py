@@ -176,3 +176,28 @@ def test_bulk_rollback_voids_exactly_what_the_batch_wrote(tree, admit, run_impor
     assert (list(outside.events.values_list("id", "voided_at")), list(outside.values.values_list("id", "voided_at"))) \
         == untouched
     assert audit_verify_chain() == []
+
+
+def test_each_chunk_sees_the_next_only_when_nothing_is_written_between(tree, admit, run_import, monkeypatch):
+    """``context.upcoming``: the bulk path is told the next chunk of new rows (planned while this one is written)
+    only when no per-row write comes between the two."""
+    from dangvu.members.services import BulkAdmission
+
+    monkeypatch.setattr(engine, "BULK_CHUNK", 2)
+    admit(tree.c1, name="Vũ Văn Cũ", on=date(2018, 4, 2), citizen_id="079000000003")
+    calls = []
+    original = BulkAdmission.admit
+
+    def spy(self, rows, *, upcoming=None):
+        calls.append(([r.key for r in rows], upcoming and [r.key for r in upcoming]))
+        return original(self, rows, upcoming=upcoming)
+
+    monkeypatch.setattr(BulkAdmission, "admit", spy)
+    rows = [member_row(1), member_row(2, official=""), member_row(3, **{"Họ và tên": "Vũ Văn Mới"}),
+            member_row(4, org="C2"), member_row(5, official=""), member_row(6), member_row(7)]
+    batch, report = run_import(xlsx_bytes(rows, HEADERS), commit=True)
+    assert report.ok, [issue_text(i) for i in report.issues]
+    # The preview (a dry run) and the commit write the same chunks; row numbers count the header row.
+    expected = [([2, 3], None), ([5, 6], [7, 8]), ([7, 8], None)]
+    assert calls == expected * 2
+    assert Member.objects.count() == 7 and audit_verify_chain() == []

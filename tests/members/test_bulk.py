@@ -266,3 +266,40 @@ def test_copy_meanwhile_checks_keys_at_once_and_its_failure_rolls_back_with_the_
                                "FROM members_ledgerevent WHERE member_id = %s LIMIT 1", [10**9, member.pk])
             transaction.set_rollback(True)
     assert LedgerEvent.objects.filter(member=member).count() == 1
+
+
+def test_bulk_audit_event_snapshot_is_the_per_row_snapshot_as_json(tree, system_user, admit):
+    """``_event_snapshot_text`` (the bulk audit's) is ``_event_snapshot`` (the per-row services') as the audit's
+    JSON stores it: same keys in the same order, dates as text, organisation codes, None for empty keys."""
+    from dangvu.audit.services import _json_safe
+    from dangvu.members.services import _event_snapshot, _event_snapshot_text
+
+    member = admit(tree.c1)
+    transfer = LedgerEvent(member=member, kind=EventKind.TRANSFER_IN if hasattr(EventKind, "TRANSFER_IN")
+                           else EventKind.DEATH, effective_date=date(2020, 1, 2), decision_date=None,
+                           organisation=tree.c2, from_organisation=tree.c1, ceremony_date=date(2020, 1, 1),
+                           details={"x": 1}, decision_number="5", deciding_body="BTV", external_place="Huế")
+    for event in [*member.events.all(), transfer]:
+        text = _event_snapshot_text(event)
+        expected = _json_safe(_event_snapshot(event))
+        assert list(text) == list(expected) and text == expected
+    assert _event_snapshot_text(transfer)["from_organisation"] == tree.c1.code
+    assert _event_snapshot_text(transfer)["ceremony_date"] == "2020-01-01"
+
+
+@pytest.mark.skipif("not __import__('django.db').db.connection.vendor == 'postgresql'")
+def test_copy_meanwhile_data_that_cannot_be_made_stops_the_worker_before_the_error(tree, admit, system_user):
+    """The COPY data is made in the caller's thread, table by table, while the worker writes the tables before: a
+    value psycopg cannot send raises in the caller only once the worker has stopped, so the savepoint's rollback
+    removes what it wrote and the connection stays usable."""
+    from dangvu.common.bulk import copy_meanwhile, reserve_ids
+
+    member = admit(tree.c1)
+    with transaction.atomic():
+        good = reserve_ids(LedgerEvent, _events(member, system_user, 500))
+        bad = reserve_ids(LedgerEvent, _events(member, system_user, 1))
+        bad[0].decision_number = object()  # no adapter
+        with pytest.raises(Exception, match="adapt|dump|object"), transaction.atomic():
+            copy_meanwhile([(LedgerEvent, good), (LedgerEvent, bad)])
+        assert not LedgerEvent.objects.filter(pk__in=[good[0].pk, good[-1].pk]).exists()
+        assert Member.objects.filter(pk=member.pk).exists()
