@@ -160,13 +160,17 @@ class LineageScope:
         self.lineage_only = inside - by_path
         self.whole = root.parent_id is None and len(inside) == Organisation.objects.count()
 
+    def _candidates_by_id(self) -> bool:
+        """How SQL lists the candidates: by id when they are few (one short list lets the database use its
+        indexes on the organisation) or the tree is not today's; else by a subquery on the spell paths."""
+        return not self.root_paths or len(self.candidates) <= 1000 or not self.current
+
     def candidate_q(self, field: str):
         """A ``Q`` on ``field`` (an organisation id) for the candidates: their ids when they are few, else a
         subquery on the spell paths (no long id list); ``None`` when every organisation is a candidate."""
         if self.whole:
             return None
-        if not self.root_paths or len(self.candidates) <= 1000 or not self.current:
-            # A few ids: one short list lets the database use its indexes on the organisation.
+        if self._candidates_by_id():
             return Q(**{f"{field}__in": sorted(self.candidates)})
         paths = Q()
         for path in self.root_paths:
@@ -181,7 +185,7 @@ class LineageScope:
         ids) among the candidates; ``1 = 1`` when every organisation is a candidate."""
         if self.whole:
             return "1 = 1", []
-        if not self.root_paths or len(self.candidates) <= 1000 or not self.current:
+        if self._candidates_by_id():
             return "(" + " OR ".join(ids_sql(column, self.candidates) for column in columns) + ")", []
         assert all(re.fullmatch(r"[0-9.]+", path) for path in self.root_paths)  # no LIKE wildcard in a path
         likes = " OR ".join("cs.path LIKE %s" for _path in self.root_paths)
