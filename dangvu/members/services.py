@@ -467,10 +467,18 @@ class _Ahead:
         self.outcome: list = []
 
         def target():
+            from django.db import connection  # this thread's own connection, outside the import's transaction
+
+            def refuse(*_args):
+                raise _NeedsQuery  # a read here would not see the chunks written so far: plan in the caller's thread
+
             try:
-                self.outcome.append(run())
+                with connection.execute_wrapper(refuse):
+                    self.outcome.append(run())
             except BaseException as exc:  # noqa: BLE001 - the main thread plans again, and meets it itself
                 self.outcome.append(exc)
+            finally:
+                connection.close()
 
         self.thread = threading.Thread(target=target, name="dangvu-bulk-plan", daemon=True)
         self.thread.start()

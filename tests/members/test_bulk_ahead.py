@@ -131,3 +131,31 @@ def test_refusals_of_a_chunk_planned_ahead_are_reported(tree, system_user):
     with pytest.raises(MemberRowsRefused) as refused:
         admission.admit(second)
     assert [(key, exc.rule_id) for key, exc in refused.value.errors] == [(52, "ADM-01")]
+
+
+def test_a_query_in_the_helper_thread_is_refused_and_the_chunk_planned_here(tree, system_user, monkeypatch):
+    """The helper thread has a connection of its own, outside the import's transaction: a read there would not
+    see the chunks written so far. Any query it tries is refused and the chunk is planned again here."""
+    from dangvu.organisations.models import Organisation
+
+    first, second = _chunks(tree)
+    original = services._plan_admission
+    seen = {"thread": 0, "here": 0}
+
+    def queries(row, **kwargs):
+        if kwargs.get("in_thread"):
+            seen["thread"] += 1
+            Organisation.objects.count()  # would run on the helper thread's own connection
+        elif row in second:
+            seen["here"] += 1
+        return original(row, **kwargs)
+
+    monkeypatch.setattr(services, "_plan_admission", queries)
+    planned = _spy_planned_in_thread(monkeypatch)
+    admission = BulkAdmission(actor=system_user)
+    admission.admit(first, upcoming=second)
+    admission.admit(second)
+    assert planned == [len(second)] and seen["thread"] == 1  # tried in the thread, refused at its first query
+    assert seen["here"] == len(second)  # then every row of the chunk planned in this thread
+    assert Member.objects.count() == len(first) + len(second)
+    assert audit_verify_chain() == []
