@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from dangvu.audit.models import AuditAction
 from dangvu.audit.services import audit_record
-from dangvu.common.bulk import bulk_insert
+from dangvu.common.bulk import bulk_insert, quick_thread_switches
 from dangvu.imports import parsing
 from dangvu.imports.models import BatchStatus, ImportBatch, ImportRow
 from dangvu.rules.engine import RuleViolation
@@ -112,7 +113,7 @@ def write_progress(batch_id: int, done: int, total: int, phase: str) -> None:
     """Progress lives in a small file, not in the database: the commit's transaction is not visible to
     other connections until it ends, and a second writer would wait for it on SQLite."""
     path = progress_path(batch_id)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # one writer's own file: no race on it
     tmp.write_text(json.dumps({"done": done, "total": total, "phase": phase,
                                "pid": os.getpid(), "at": timezone.now().isoformat()}))
     tmp.replace(path)
@@ -181,6 +182,14 @@ def _parse_rows(kind, sheet: parsing.Sheet, report: Report) -> list[tuple[RowRes
 
 def run_batch(batch: ImportBatch, *, user, dry_run: bool,
               progress: Callable[[int, int, str], None] | None = None) -> Report:
+    # Other threads and processes work beside this one (the second half of a large sheet read by a child process;
+    # the bulk path's COPY worker and planning thread, which mostly wait on PostgreSQL): quick hand-overs.
+    with quick_thread_switches():
+        return _run_batch(batch, user=user, dry_run=dry_run, progress=progress)
+
+
+def _run_batch(batch: ImportBatch, *, user, dry_run: bool,
+               progress: Callable[[int, int, str], None] | None) -> Report:
     from dangvu.imports.kinds import KINDS
 
     kind = KINDS[batch.kind]()

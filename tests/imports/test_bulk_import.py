@@ -201,3 +201,55 @@ def test_each_chunk_sees_the_next_only_when_nothing_is_written_between(tree, adm
     expected = [([2, 3], None), ([5, 6], [7, 8]), ([7, 8], None)]
     assert calls == expected * 2
     assert Member.objects.count() == 7 and audit_verify_chain() == []
+
+
+def test_an_import_hands_over_between_threads_quickly_and_restores_the_setting(tree, run_import, monkeypatch):
+    """The bulk path's worker and planning threads wait on PostgreSQL and get the interpreter back at the next
+    switch: the import (here its write phase) runs with ``QUICK_SWITCH_INTERVAL`` and the process's own setting
+    comes back after."""
+    import sys
+
+    from dangvu.common.bulk import QUICK_SWITCH_INTERVAL
+    from dangvu.members.services import BulkAdmission
+
+    monkeypatch.setattr(engine, "BULK_CHUNK", 2)
+    seen = []
+    original = BulkAdmission.admit
+
+    def spy(self, rows, *, upcoming=None):
+        seen.append(sys.getswitchinterval())
+        return original(self, rows, upcoming=upcoming)
+
+    monkeypatch.setattr(BulkAdmission, "admit", spy)
+    before = sys.getswitchinterval()
+    assert before > QUICK_SWITCH_INTERVAL
+    batch, report = run_import(xlsx_bytes([member_row(n) for n in range(1, 6)], HEADERS), commit=True)
+    assert report.ok, [issue_text(i) for i in report.issues]
+    assert seen and all(interval == pytest.approx(QUICK_SWITCH_INTERVAL) for interval in seen)
+    assert sys.getswitchinterval() == before
+    assert Member.objects.count() == 5
+
+
+def test_quick_thread_switches_overlapping_in_two_threads_restore_the_setting_once_both_end():
+    import sys
+    import threading
+
+    from dangvu.common.bulk import QUICK_SWITCH_INTERVAL, quick_thread_switches
+
+    before = sys.getswitchinterval()
+    inside, leave = threading.Event(), threading.Event()
+
+    def other():
+        with quick_thread_switches():
+            inside.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=other)
+    with quick_thread_switches():
+        thread.start()
+        assert inside.wait(10)
+    # This block has ended, the other thread's has not: still quick.
+    assert sys.getswitchinterval() == pytest.approx(QUICK_SWITCH_INTERVAL)
+    leave.set()
+    thread.join(10)
+    assert sys.getswitchinterval() == before
