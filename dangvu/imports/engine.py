@@ -32,7 +32,7 @@ from dangvu.rules.engine import RuleViolation
 MAX_STORED_ROWS = 2000
 MAX_STORED_ISSUES = 2000
 PROGRESS_EVERY = 50
-BULK_CHUNK = 1000  # new rows written together by a kind's bulk path (memory stays flat)
+BULK_CHUNK = 2500  # new rows written together by a kind's bulk path (memory stays flat: ~480 MB at 100 000 rows)
 
 
 @dataclass
