@@ -228,8 +228,9 @@ def copy_meanwhile(jobs: list[tuple[type, list]]):
 
 # While one thread computes, another thread waiting on PostgreSQL gets the interpreter back only when the first
 # lets go of it: by default after 5 ms. The COPY worker (``copy_meanwhile``) waits on the server several times a
-# table, so at 5 ms a wake-up it spent about half its time waiting for the interpreter, not for the server; with
-# 0.5 ms the 100 000-row import measured ~15 % faster (docs/performance-import.md, Round 6).
+# table, so at 5 ms a wake-up it spent more time waiting for the interpreter than for the server (22.6 s against
+# 10.3 s of server time for a 100 000-row import); at 0.5 ms the worker took 16.5 s and the import ~10 % less time
+# (docs/performance-import.md, Round 6). Shorter intervals cost more in switches than they gain.
 QUICK_SWITCH_INTERVAL = 0.0005
 _switch_lock = threading.Lock()
 _switch_users = 0
