@@ -253,3 +253,29 @@ def test_quick_thread_switches_overlapping_in_two_threads_restore_the_setting_on
     leave.set()
     thread.join(10)
     assert sys.getswitchinterval() == before
+
+
+def test_two_writers_of_one_batch_progress_never_fail_and_the_file_stays_whole(settings, tmp_path):
+    """Each writer of a progress file writes its own temporary file and renames it: two of them at once (test
+    workers whose databases give the same batch number) no longer race on one temporary name."""
+    import threading
+
+    settings.DATA_DIR = tmp_path
+    failures: list[BaseException] = []
+
+    def write(phase: str) -> None:
+        try:
+            for done in range(300):
+                engine.write_progress(7, done, 300, phase)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=write, args=(phase,)) for phase in ("validate", "write")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    state = engine.read_progress(7)
+    assert state["done"] == 299 and state["phase"] in ("validate", "write")
+    assert [p.name for p in (tmp_path / "imports").iterdir()] == ["progress-7.json"]
