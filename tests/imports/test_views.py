@@ -123,3 +123,19 @@ def test_exports_follow_scope(client, tree, cast, run_import):
     assert "B2" in orgs and "C1" not in orgs
     from dangvu.audit.models import AuditEntry
     assert AuditEntry.objects.filter(action="export", event_type="organisations:csv").exists()
+
+
+def test_counts_and_progress_read_with_vietnamese_thousands_separators(client, tree, cast, settings):
+    """A 1.200-row file: the preview's summary and the progress line group thousands with a dot ("1.200"), as every
+    other number the clerk reads; the outsider does not see the batch at all."""
+    settings.DANGVU_IMPORT_RUNNER = "inline"
+    client.force_login(cast.committee_staff)
+    response = _upload(client, xlsx_bytes([member_row(n) for n in range(1, 1201)], HEADERS))
+    batch = ImportBatch.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "Tổng 1.200 dòng: thêm mới 1.200, cập nhật 0" in page and "1200" not in page.split('id="tong-hop"')[1][:80]
+    client.post(reverse("imports:commit", args=[batch.pk]))
+    progress = client.get(reverse("imports:progress", args=[batch.pk])).content.decode()
+    assert "100% — 1.200/1.200 dòng" in progress
+    client.force_login(cast.outsider)
+    assert client.get(reverse("imports:batch", args=[batch.pk])).status_code in (403, 404)
