@@ -109,12 +109,13 @@ def progress_path(batch_id: int):
     return folder / f"progress-{batch_id}.json"
 
 
-def write_progress(batch_id: int, done: int, total: int, phase: str) -> None:
+def write_progress(batch_id: int, done: int, total: int, phase: str, *, error: str = "") -> None:
     """Progress lives in a small file, not in the database: the commit's transaction is not visible to
-    other connections until it ends, and a second writer would wait for it on SQLite."""
+    other connections until it ends, and a second writer would wait for it on SQLite. ``error``: why a
+    background run stopped (shown on the batch's page)."""
     path = progress_path(batch_id)
     tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # one writer's own file: no race on it
-    tmp.write_text(json.dumps({"done": done, "total": total, "phase": phase,
+    tmp.write_text(json.dumps({"done": done, "total": total, "phase": phase, "error": error,
                                "pid": os.getpid(), "at": timezone.now().isoformat()}))
     tmp.replace(path)
 

@@ -34,6 +34,7 @@ class BatchStatus(models.TextChoices):
     RUNNING = "running", "Đang ghi"
     COMMITTED = "committed", "Đã ghi vào hệ thống"
     FAILED = "failed", "Ghi không thành công, không có gì thay đổi"
+    ROLLING_BACK = "rolling_back", "Đang hoàn tác"
     ROLLED_BACK = "rolled_back", "Đã hoàn tác"
 
 

@@ -99,15 +99,20 @@ def batch_start(batch: ImportBatch, *, user) -> str:
         return "inline"
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.QUEUED)
     engine.write_progress(batch.pk, 0, batch.total_rows, "queued")
+    _launch(batch, user)
+    return "background"
+
+
+def _launch(batch: ImportBatch, user, *extra: str) -> None:
+    """Start ``dangvu import <kind> --batch N`` (with ``extra`` arguments) in a process that outlives the request."""
     manage = settings.PROJECT_DIR / "manage.py" if hasattr(settings, "PROJECT_DIR") else None
     command = ([sys.executable, str(manage)] if manage and manage.exists() else [sys.executable, "-m", "dangvu.cli"])
-    command += ["import", batch.kind, "--batch", str(batch.pk), "--user", user.get_username(), "--quiet"]
+    command += ["import", batch.kind, "--batch", str(batch.pk), *extra, "--user", user.get_username(), "--quiet"]
     log = open(engine.progress_path(batch.pk).with_suffix(".log"), "ab")  # noqa: SIM115 - handed to the child
     subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
                      env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
                                                                                    "dangvu.settings")})
     log.close()
-    return "background"
 
 
 def batch_state(batch: ImportBatch) -> dict:
@@ -118,7 +123,7 @@ def batch_state(batch: ImportBatch) -> dict:
     if batch.status in (BatchStatus.COMMITTED, BatchStatus.FAILED, BatchStatus.ROLLED_BACK):
         done = total = batch.total_rows
     alive = True
-    if batch.status == BatchStatus.RUNNING and batch.worker_pid:
+    if batch.status in (BatchStatus.RUNNING, BatchStatus.ROLLING_BACK) and batch.worker_pid:
         try:
             os.kill(batch.worker_pid, 0)
         except ProcessLookupError:
@@ -127,7 +132,7 @@ def batch_state(batch: ImportBatch) -> dict:
             alive = True
     percent = int(done * 100 / total) if total else (100 if batch.status == BatchStatus.COMMITTED else 0)
     return {"done": done, "total": total, "percent": min(percent, 100), "phase": progress.get("phase", ""),
-            "alive": alive,
+            "error": progress.get("error", "") if batch.status == BatchStatus.COMMITTED else "", "alive": alive,
             "finished": batch.status in (BatchStatus.COMMITTED, BatchStatus.FAILED, BatchStatus.ROLLED_BACK)
             or not alive}
 
@@ -152,7 +157,7 @@ def written_ids(batch: ImportBatch, model) -> list[int]:
 
 def rollback_blockers(batch: ImportBatch) -> list[str]:
     """What recorded later depends on the batch (empty: it may be rolled back)."""
-    if batch.status != BatchStatus.COMMITTED:
+    if batch.status not in (BatchStatus.COMMITTED, BatchStatus.ROLLING_BACK):
         return [f"Lô đang ở trạng thái “{batch.get_status_display()}”: chỉ hoàn tác được lô đã ghi."]
     if batch.kind == ImportKind.ORGANISATIONS:
         return _organisation_blockers(batch)
@@ -217,30 +222,92 @@ def _rollback_kind(batch: ImportBatch, *, user, reason: str) -> None:
         KINDS[batch.kind]().rollback(batch, user=user, reason=reason)
 
 
-@transaction.atomic
-def batch_rollback(batch: ImportBatch, *, user, reason: str) -> ImportBatch:
+def _check_reason(reason: str) -> str:
     reason = clean(reason)
     if len(reason) < 5:
         raise ImportRefused("Cần ghi lý do hoàn tác (ít nhất 5 ký tự).")
+    return reason
+
+
+def batch_start_rollback(batch: ImportBatch, *, user, reason: str) -> str:
+    """Roll the batch back now (small batches) or in a separate process that outlives the request (large ones:
+    every record goes through the services, which takes minutes for tens of thousands of rows), with its progress
+    on the batch's page. A rollback whose process died part-way changed nothing (one transaction) and may be
+    started again. Returns "inline" or "background"."""
+    reason = _check_reason(reason)
+    mode = getattr(settings, "DANGVU_IMPORT_RUNNER", "auto")
+    if mode == "inline" or (mode == "auto" and batch.total_rows <= BACKGROUND_ROWS):
+        batch_rollback(batch, user=user, reason=reason)
+        return "inline"
+    if batch.status == BatchStatus.ROLLING_BACK and not batch_state(batch)["alive"]:
+        ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.ROLLING_BACK).update(status=BatchStatus.COMMITTED)
+        batch.refresh_from_db()
+    blockers = rollback_blockers(batch)
+    if blockers:
+        raise ImportRefused("Không hoàn tác được lô này: " + " ".join(blockers))
+    if not ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.COMMITTED).update(
+            status=BatchStatus.ROLLING_BACK, worker_pid=None, rollback_reason=reason[:500]):
+        raise ImportRefused("Lô này đang được hoàn tác.")
+    engine.write_progress(batch.pk, 0, 0, "rollback")
+    _launch(batch, user, "--rollback")
+    return "background"
+
+
+def batch_rollback_queued(batch: ImportBatch, *, user, progress=None) -> ImportBatch:
+    """The background process of ``batch_start_rollback``: roll back with the reason stored when it was queued. If
+    it is refused (something recorded meanwhile depends on the batch) or fails, nothing changed: the batch is
+    committed again and the page shows why."""
+    if not ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.ROLLING_BACK).update(worker_pid=os.getpid()):
+        raise ImportRefused("Lô này không chờ hoàn tác.")
+    batch.refresh_from_db()
+    try:
+        return batch_rollback(batch, user=user, reason=batch.rollback_reason, progress=progress)
+    except BaseException as exc:
+        ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.ROLLING_BACK).update(
+            status=BatchStatus.COMMITTED, worker_pid=None, rollback_reason="")
+        why = str(exc) if isinstance(exc, ImportRefused) else f"Hoàn tác không thành công, không có gì thay đổi: {exc}"
+        engine.write_progress(batch.pk, 0, 0, "rollback_failed", error=why)
+        raise
+
+
+ROLLBACK_PROGRESS_EVERY = 200
+
+
+@transaction.atomic
+def batch_rollback(batch: ImportBatch, *, user, reason: str, progress=None) -> ImportBatch:
+    """Void what the batch wrote, through the services, in one transaction. ``progress(done, total, "rollback")``
+    is told every few records (the ledger events and dated values voided)."""
+    reason = _check_reason(reason)
     ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
     batch.refresh_from_db()
     blockers = rollback_blockers(batch)
     if blockers:
         raise ImportRefused("Không hoàn tác được lô này: " + " ".join(blockers))
     why = f"Hoàn tác lô nhập {batch.pk} ({batch.file_name}): {reason}"
+    event_ids, value_ids = written_ids(batch, LedgerEvent), written_ids(batch, MemberValue)
+    total, done = len(event_ids) + len(value_ids), 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress and (done % ROLLBACK_PROGRESS_EVERY == 0 or done == total):
+            progress(done, total, "rollback")
+
     try:
         for row in _provenance(batch, Organisation):  # newest first: children before their parent
             organisation_void_founding(actor=user, organisation=Organisation.objects.get(pk=row.object_id),
                                        reason=why)
         _rollback_kind(batch, user=user, reason=why)
-        for event_id in written_ids(batch, LedgerEvent):  # newest first: a recognition before its admission
+        for event_id in event_ids:  # newest first: a recognition before its admission
             event = LedgerEvent.objects.select_related("member").get(pk=event_id)
             if event.voided_at is None:
                 member_void_event(actor=user, event=event, reason=why)
-        for value_id in written_ids(batch, MemberValue):  # the previous value (if any) applies again
+            tick()
+        for value_id in value_ids:  # the previous value (if any) applies again
             item = MemberValue.objects.select_related("member").get(pk=value_id)
             if item.voided_at is None:
                 member_void_value(actor=user, item=item, reason=why)
+            tick()
         for row in _provenance(batch, Member):
             if row.action == ImportRow.Action.UPDATED:
                 from datetime import date

@@ -67,16 +67,19 @@ def upload(request):
 
 def _batch_context(request, batch, rollback_form=None):
     report = batch.report or {}
+    state = services.batch_state(batch)
     return {
         "batch": batch,
         "report": report,
         "issues": [dict(i, text=engine.issue_text(i)) for i in report.get("issues", [])],
         "outcome_labels": engine.OUTCOME_LABELS,
-        "state": services.batch_state(batch),
+        "state": state,
         "can_commit": batch.status == BatchStatus.PREVIEWED,
         "blockers": services.rollback_blockers(batch) if batch.status == BatchStatus.COMMITTED else [],
         "rollback_form": rollback_form or RollbackForm(),
-        "in_progress": batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING),
+        "in_progress": batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING, BatchStatus.ROLLING_BACK),
+        # A rollback whose process died changed nothing (one transaction): it may be started again.
+        "rollback_stopped": batch.status == BatchStatus.ROLLING_BACK and not state["alive"],
     }
 
 
@@ -121,11 +124,14 @@ def batch_rollback_view(request, pk):
     form = RollbackForm(request.POST)
     if form.is_valid():
         try:
-            services.batch_rollback(batch, user=request.user, reason=form.cleaned_data["reason"])
+            mode = services.batch_start_rollback(batch, user=request.user, reason=form.cleaned_data["reason"])
         except services.ImportRefused as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Đã hoàn tác lô {batch.pk}.")
+            if mode == "background":
+                messages.info(request, "Đang hoàn tác trong nền: có thể đóng trang, việc hoàn tác vẫn tiếp tục.")
+            else:
+                messages.success(request, f"Đã hoàn tác lô {batch.pk}.")
             return redirect("imports:batch", pk=batch.pk)
     return render(request, "imports/batch.html", _batch_context(request, batch, form))
 

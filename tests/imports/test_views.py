@@ -139,3 +139,117 @@ def test_counts_and_progress_read_with_vietnamese_thousands_separators(client, t
     assert "100% — 1.200/1.200 dòng" in progress
     client.force_login(cast.outsider)
     assert client.get(reverse("imports:batch", args=[batch.pk])).status_code in (403, 404)
+
+
+# Rollback of a large batch: in a background process, with its progress ------------------------------------------
+
+def _committed_large_batch(client, cast, settings, monkeypatch, rows=3):
+    """A committed batch that counts as large (``BACKGROUND_ROWS`` = 1); later background starts are recorded."""
+    from dangvu.imports import services
+
+    settings.DANGVU_IMPORT_RUNNER = "inline"
+    client.force_login(cast.committee_staff)
+    _upload(client, xlsx_bytes([member_row(n, official="" if n % 2 else "02/04/2019") for n in range(1, rows + 1)],
+                               HEADERS))
+    batch = ImportBatch.objects.get()
+    client.post(reverse("imports:commit", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.COMMITTED
+    started = []
+    monkeypatch.setattr(services.subprocess, "Popen", lambda command, **kw: started.append(command))
+    monkeypatch.setattr(services, "BACKGROUND_ROWS", 1)
+    settings.DANGVU_IMPORT_RUNNER = "auto"
+    return batch, started
+
+
+def test_large_rollback_runs_in_a_background_process_with_its_progress(client, tree, cast, settings, monkeypatch,
+                                                                      tmp_path):
+    from django.core.management import call_command
+
+    from dangvu.imports import engine
+
+    settings.DATA_DIR = tmp_path
+    batch, started = _committed_large_batch(client, cast, settings, monkeypatch)
+    # The outsider cannot even queue it.
+    client.force_login(cast.outsider)
+    assert client.post(reverse("imports:rollback", args=[batch.pk]), {"reason": "Tải nhầm tệp"}).status_code in (403, 404)
+    assert started == []
+    client.force_login(cast.committee_staff)
+    response = client.post(reverse("imports:rollback", args=[batch.pk]), {"reason": "Tải nhầm tệp"})
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert (batch.status, batch.rollback_reason) == (BatchStatus.ROLLING_BACK, "Tải nhầm tệp")
+    assert started and started[0][-7:] == ["members", "--batch", str(batch.pk), "--rollback", "--user",
+                                           "committee_staff", "--quiet"]
+    page = client.get(response["Location"]).content.decode()
+    assert "Đang hoàn tác" in page and "đang hoàn tác…" in page and "hx-get" in page and 'id="hoan-tac"' not in page
+    assert LedgerEvent.objects.filter(voided_at__isnull=True).count() == 4  # 3 admissions, 1 recognition: none voided yet
+    # The process the page started: the reason stored when it was queued, progress in records.
+    call_command("import", "members", batch=batch.pk, rollback=True, user="committee_staff", quiet=True)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.ROLLED_BACK and batch.rolled_back_by == cast.committee_staff
+    assert not LedgerEvent.objects.filter(voided_at__isnull=True).exists()
+    assert not MemberValue.objects.filter(voided_at__isnull=True).exists()
+    state = engine.read_progress(batch.pk)
+    assert state["phase"] == "rollback" and state["done"] == state["total"] == 4 + 9
+    progress = client.get(reverse("imports:progress", args=[batch.pk]), HTTP_HX_REQUEST="true")
+    assert progress["HX-Refresh"] == "true"
+    assert "Đã hoàn tác ngày" in client.get(response["Location"]).content.decode()
+
+
+def test_a_queued_rollback_refused_meanwhile_changes_nothing_and_the_page_says_why(client, tree, cast, settings,
+                                                                                 monkeypatch, tmp_path, system_user):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from dangvu.members.services import member_record_event
+    from dangvu.organisations.services import Decision
+
+    settings.DATA_DIR = tmp_path
+    batch, started = _committed_large_batch(client, cast, settings, monkeypatch)
+    client.post(reverse("imports:rollback", args=[batch.pk]), {"reason": "Tải nhầm tệp"})
+    # Before the process runs, a transfer is recorded for a member of the batch: it now depends on the batch.
+    member = Member.objects.get(citizen_id="079000000001")
+    member_record_event(actor=system_user, member=member, kind="transfer", effective_date=date(2020, 1, 2),
+                        decision=Decision("9-QĐ", date(2020, 1, 2), "BTV"), organisation=tree.c2)
+    with pytest.raises(CommandError, match="Không hoàn tác được lô này"):
+        call_command("import", "members", batch=batch.pk, rollback=True, user="committee_staff", quiet=True)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.COMMITTED and batch.rollback_reason == ""
+    assert LedgerEvent.objects.filter(voided_at__isnull=True).count() == 5
+    page = client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
+    assert "Lần hoàn tác trước không thành công, không có gì thay đổi" in page and "Nguyễn Văn Thử 1" in page
+
+
+def test_a_rollback_whose_process_died_may_be_started_again(client, tree, cast, settings, monkeypatch, tmp_path):
+    import subprocess
+    import sys
+
+    settings.DATA_DIR = tmp_path
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    batch, started = _committed_large_batch(client, cast, settings, monkeypatch)
+    client.post(reverse("imports:rollback", args=[batch.pk]), {"reason": "Tải nhầm tệp"})
+    ImportBatch.objects.filter(pk=batch.pk).update(worker_pid=int(dead.stdout))  # its process was killed
+    page = client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
+    assert "tiến trình hoàn tác đã dừng giữa chừng: không có gì thay đổi" in page and 'id="hoan-tac"' in page
+    client.post(reverse("imports:rollback", args=[batch.pk]), {"reason": "Tải nhầm tệp, lần hai"})
+    batch.refresh_from_db()
+    assert (batch.status, batch.worker_pid, batch.rollback_reason) == (BatchStatus.ROLLING_BACK, None,
+                                                                       "Tải nhầm tệp, lần hai")
+    assert len(started) == 2
+
+
+def test_command_line_rolls_a_committed_batch_back_with_a_reason(client, tree, cast, settings, monkeypatch, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.DATA_DIR = tmp_path
+    batch, _started = _committed_large_batch(client, cast, settings, monkeypatch)
+    with pytest.raises(CommandError, match="Cần ghi lý do hoàn tác"):
+        call_command("import", "members", batch=batch.pk, rollback=True, user="committee_staff", quiet=True)
+    with pytest.raises(CommandError, match="cần số lô"):
+        call_command("import", "members", rollback=True, reason="Nhập nhầm", user="committee_staff", quiet=True)
+    call_command("import", "members", batch=batch.pk, rollback=True, reason="Nhập nhầm tệp", user="committee_staff",
+                 quiet=True)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.ROLLED_BACK and batch.rollback_reason == "Nhập nhầm tệp"

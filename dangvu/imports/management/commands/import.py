@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from dangvu.imports import engine, services
-from dangvu.imports.models import ImportBatch, ImportKind
+from dangvu.imports.models import BatchStatus, ImportBatch, ImportKind
 
 
 def _vn(number: int) -> str:
@@ -27,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="Tên đăng nhập của người nhập (mặc định: quản trị hệ thống duy nhất).")
         parser.add_argument("--batch", type=int, help="Ghi một lô đã tải lên trên trình duyệt (chạy nền).")
         parser.add_argument("--quiet", action="store_true", help="Không in dòng tiến độ.")
+        parser.add_argument("--rollback", action="store_true",
+                            help="Hoàn tác lô --batch đã ghi (cần --reason, trừ lô đã được xếp hàng hoàn tác trên trình duyệt).")
+        parser.add_argument("--reason", help="Lý do hoàn tác (ít nhất 5 ký tự).")
 
     def _user(self, username):
         users = get_user_model().objects.filter(is_active=True)
@@ -45,6 +48,8 @@ class Command(BaseCommand):
         kind = options["kind"]
         if not services.may_import(user, kind):
             raise CommandError(f"Tài khoản “{user.username}” không có quyền nhập loại dữ liệu này.")
+        if options["rollback"] and not options["batch"]:
+            raise CommandError("Hoàn tác cần số lô: --batch N.")
         if options["batch"]:
             batch = ImportBatch.objects.filter(pk=options["batch"], kind=kind).first()
             if batch is None:
@@ -60,13 +65,19 @@ class Command(BaseCommand):
         quiet = options["quiet"]
 
         def progress(done, total, phase):
+            if phase == "rollback" and options["batch"]:
+                engine.write_progress(batch.pk, done, total, phase)
             if quiet:
                 return
-            word = "Kiểm tra" if phase == "validate" else "Ghi"
+            word = {"validate": "Kiểm tra", "rollback": "Hoàn tác"}.get(phase, "Ghi")
             percent = int(done * 100 / total) if total else 100
-            sys.stderr.write(f"\r{word}: {_vn(done)}/{_vn(total)} dòng ({percent}%)   ")
+            unit = "bản ghi" if phase == "rollback" else "dòng"
+            sys.stderr.write(f"\r{word}: {_vn(done)}/{_vn(total)} {unit} ({percent}%)   ")
             sys.stderr.flush()
 
+        if options["rollback"]:
+            self._rollback(batch, user, options["reason"], progress, quiet)
+            return
         if options["dry_run"]:
             report = services.batch_preview(batch, user=user, progress=progress)
         else:
@@ -88,3 +99,16 @@ class Command(BaseCommand):
             raise CommandError(f"Có {_vn(len(report.issues))} lỗi: không ghi gì vào hệ thống.", returncode=2)
         self.stdout.write("Đã kiểm tra xong, chưa ghi gì (--dry-run)." if options["dry_run"]
                           else "Đã ghi vào hệ thống.")
+
+    def _rollback(self, batch, user, reason, progress, quiet):
+        try:
+            if batch.status == BatchStatus.ROLLING_BACK and not reason:
+                services.batch_rollback_queued(batch, user=user, progress=progress)
+            else:
+                services.batch_rollback(batch, user=user, reason=reason or "", progress=progress)
+        except services.ImportRefused as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            if not quiet:
+                sys.stderr.write("\n")
+        self.stdout.write(f"Đã hoàn tác lô {batch.pk}.")
