@@ -11,6 +11,8 @@ from django.urls import reverse
 
 _STARTED = "dangvu_session_started"
 _LAST_SEEN = "dangvu_last_seen"
+# Sent by the pages' automatic refreshes (progress bars, ``hx-headers``): not the user's activity.
+POLL_HEADER = "X-Dangvu-Poll"
 
 
 def mark_session_start(sender, request, user, **kwargs):
@@ -38,8 +40,11 @@ class SessionLifetimeMiddleware:
             if now - last_seen > idle.total_seconds() or now - started > settings.SESSION_ABSOLUTE_LIFETIME.total_seconds():
                 logout(request)
                 return redirect(f"{reverse(settings.LOGIN_URL)}?het_phien=1")
-            request.session[_STARTED] = started
-            request.session[_LAST_SEEN] = now
+            if request.headers.get(POLL_HEADER) != "1":
+                # An open page refreshing itself neither keeps an idle session alive nor writes the session (on
+                # SQLite that write would wait for a long import's transaction).
+                request.session[_STARTED] = started
+                request.session[_LAST_SEEN] = now
             if getattr(user, "must_change_password", False) and not _may_pass_while_forced(request.path):
                 # SEC-10: first login or a password set by an administrator: nothing else until it is changed.
                 return redirect("password_change")

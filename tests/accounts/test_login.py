@@ -166,3 +166,30 @@ def test_sec_12_password_change_ends_the_other_sessions(client, cast):
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200  # this session continues
     assert other.get(reverse("home")).status_code == 302  # the other one is over
+
+
+def test_a_page_refreshing_itself_does_not_keep_an_idle_session_alive(client, cast):
+    """SEC idle timeout: the progress bars' automatic refreshes (``X-Dangvu-Poll``) are not the user's activity;
+    a request the user makes is."""
+    from dangvu.accounts.middleware import POLL_HEADER
+
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=HCM)
+    with time_machine.travel(start, tick=False):
+        _login(client, "base_clerk", PASSWORD)
+    for minutes in (5, 10, 14):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            assert client.get(reverse("home"), headers={POLL_HEADER: "1"}).status_code == 200
+    with time_machine.travel(start + timedelta(minutes=16), tick=False):
+        response = client.get(reverse("home"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_progress_bars_mark_their_refreshes_as_automatic():
+    from pathlib import Path
+
+    from dangvu.accounts.middleware import POLL_HEADER
+
+    root = Path(__file__).resolve().parents[2] / "dangvu"
+    for template in ("imports/templates/imports/_progress.html", "reports/templates/reports/_progress.html"):
+        text = (root / template).read_text()
+        assert "hx-get" in text and f"""hx-headers='{{"{POLL_HEADER}": "1"}}'""" in text, template
