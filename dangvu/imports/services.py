@@ -118,7 +118,8 @@ def _launch(batch: ImportBatch, user, *extra: str) -> None:
 def batch_state(batch: ImportBatch) -> dict:
     """What the progress bar shows: done/total and whether a running worker is still alive."""
     progress = engine.read_progress(batch.pk) or {}
-    total = progress.get("total") or batch.total_rows or 0
+    # A rollback counts records, not rows: nothing to show until its process has counted them.
+    total = progress.get("total") or (0 if batch.status == BatchStatus.ROLLING_BACK else batch.total_rows or 0)
     done = progress.get("done", 0)
     if batch.status in (BatchStatus.COMMITTED, BatchStatus.FAILED, BatchStatus.ROLLED_BACK):
         done = total = batch.total_rows

@@ -182,7 +182,8 @@ def test_large_rollback_runs_in_a_background_process_with_its_progress(client, t
     assert started and started[0][-7:] == ["members", "--batch", str(batch.pk), "--rollback", "--user",
                                            "committee_staff", "--quiet"]
     page = client.get(response["Location"]).content.decode()
-    assert "Đang hoàn tác" in page and "đang hoàn tác…" in page and "hx-get" in page and 'id="hoan-tac"' not in page
+    assert "Đang hoàn tác" in page and "đang chuẩn bị" in page and "đang hoàn tác…" in page and 'id="hoan-tac"' not in page
+    assert "hx-get" in page
     assert LedgerEvent.objects.filter(voided_at__isnull=True).count() == 4  # 3 admissions, 1 recognition: none voided yet
     # The process the page started: the reason stored when it was queued, progress in records.
     call_command("import", "members", batch=batch.pk, rollback=True, user="committee_staff", quiet=True)
