@@ -250,6 +250,10 @@ def test_command_line_rolls_a_committed_batch_back_with_a_reason(client, tree, c
         call_command("import", "members", batch=batch.pk, rollback=True, user="committee_staff", quiet=True)
     with pytest.raises(CommandError, match="cần số lô"):
         call_command("import", "members", rollback=True, reason="Nhập nhầm", user="committee_staff", quiet=True)
+    # Another importer's batch is not theirs to roll back (nor to see): the command says there is no such batch.
+    with pytest.raises(CommandError, match=f"Không có lô {batch.pk}"):
+        call_command("import", "members", batch=batch.pk, rollback=True, reason="Nhập nhầm tệp", user="base_clerk",
+                     quiet=True)
     call_command("import", "members", batch=batch.pk, rollback=True, reason="Nhập nhầm tệp", user="committee_staff",
                  quiet=True)
     batch.refresh_from_db()

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from dangvu.imports import engine, services
-from dangvu.imports.models import BatchStatus, ImportBatch, ImportKind
+from dangvu.imports.models import BatchStatus, ImportKind
 
 
 def _vn(number: int) -> str:
@@ -51,7 +51,8 @@ class Command(BaseCommand):
         if options["rollback"] and not options["batch"]:
             raise CommandError("Hoàn tác cần số lô: --batch N.")
         if options["batch"]:
-            batch = ImportBatch.objects.filter(pk=options["batch"], kind=kind).first()
+            # Through the access layer, as on the batch's page: the user's own batches (all for an administrator).
+            batch = services.batches_for(user).filter(pk=options["batch"], kind=kind).first()
             if batch is None:
                 raise CommandError(f"Không có lô {options['batch']}.")
         else:
